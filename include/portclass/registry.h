@@ -1,0 +1,151 @@
+/*
+ * registry.h - the IANA service name and port number registry, in memory.
+ *
+ * Maps (protocol, port) to the services registered on it and to the port's
+ * IANA status.  It knows nothing about packets.  The table is built once at
+ * startup (from the embedded IANA CSV, or from files given with --registry)
+ * and is read-only afterwards, so lookups need no lock.
+ *
+ * POLICIES (each has a test in tests/test_registry.c):
+ *
+ * Formats.  The format is detected from the content, not the file name.  A
+ * first line starting "Service Name,Port Number,Transport Protocol" (after
+ * an optional UTF-8 BOM) is IANA's CSV, read as RFC 4180 (csv.h) with
+ * columns found by header name.  A first non-blank line "PORT NUMBERS" is
+ * IANA's legacy port-numbers text (CR LF or LF, any 8-bit bytes).  Anything
+ * else is services(5): "name port/proto [aliases] [# comment]", including
+ * Wireshark's "name port[-port]/tcp/udp[/sctp][/dccp]".
+ *
+ * Port ranges.  "lo-hi" stands for every port from lo to hi inclusive
+ * (x11 6000-6063 gives 64 entries); each port is stored on its own.
+ *
+ * Rows without a service name.  A nameless row whose description mentions
+ * "any private" (24, 35, 57, ... "any private mail system") is an
+ * assignment with no name: status assigned, nnames 0.  One whose
+ * description starts with "Reserved" or "IANA Reserved" is reserved.
+ * Every other nameless row (Unassigned, De-registered, Removed, ...) says
+ * the port is unassigned.  CSV rows with no port (names kept for DNS-SD)
+ * are skipped.
+ *
+ * Rows without a protocol count for both tcp and udp (IANA's CSV uses
+ * them for Unassigned ranges, some Reserved ports and 16 old assignments;
+ * the legacy file writes "269-279" or "6400" alone).
+ *
+ * Reserved and Unassigned rows.  Reserved ports are stored with status
+ * REG_RESERVED and no name.  Unassigned rows are not stored; a port with
+ * no entry is REG_UNASSIGNED below 49152 and REG_DYNAMIC from 49152
+ * (RFC 6335 section 6).  SCTP and DCCP ports not listed are unassigned.
+ *
+ * Overlaps within one file: assigned beats reserved beats unassigned, so
+ * 7775/tcp and 7997/tcp stay assigned although Unassigned ranges cover
+ * them.
+ *
+ * Several names on one port: all names of the winning rows are kept in
+ * file order, the first is primary (80/tcp: http, www, www-http); a name
+ * repeated on the same port is kept once.  services(5) aliases follow the
+ * primary name.  The description is that of the first row kept.
+ *
+ * Later loads override earlier ones per (protocol, port): whatever a later
+ * file says about a port (assigned, reserved, or an explicit unassigned
+ * row, commented "# 4/tcp Unassigned" legacy lines included) replaces all
+ * that earlier files said about it; ports it does not mention keep their
+ * values.  A load that fails changes nothing.
+ *
+ * Bad lines make the load fail with "FILE:LINE: reason": a port above
+ * 65535, a range with lo > hi, a port that is not a number, an unknown
+ * protocol in the CSV or the legacy file, a CSV record whose field count
+ * differs from the header's, a CSV syntax error (unterminated quote, text
+ * after a closing quote, a quote in an unquoted field), and a services(5)
+ * line without a "port/proto" second word.  Tolerated and skipped: blank
+ * lines; in services(5), comments and protocols other than tcp, udp, sctp
+ * and dccp (netbase's AppleTalk "ddp"); in the legacy file, every line
+ * whose first or second word is not a port column (prose, headings,
+ * banners, contact lines, a keyword with no port as at the end of the
+ * truncated 2003 file), commented lines with a keyword ("#unitary 126/tcp"
+ * is withdrawn, not assigned), a "*" keyword (read as no name), and
+ * everything from the REFERENCES heading on.
+ */
+#ifndef PORTCLASS_REGISTRY_H
+#define PORTCLASS_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portclass/proto.h"
+
+enum reg_status {
+	REG_ASSIGNED = 0,	/* a service is registered on the port */
+	REG_RESERVED,		/* IANA keeps the port back */
+	REG_UNASSIGNED,		/* nothing registered, 0-49151 */
+	REG_DYNAMIC		/* nothing registered, 49152-65535 (RFC 6335) */
+};
+
+/*
+ * One (protocol, port) that the registry says something about: assigned or
+ * reserved.  Unassigned and dynamic ports have no struct service.
+ * Every pointer is owned by the registry and valid until registry_free().
+ */
+struct service {
+	const char		*name;		/* primary name; NULL if none */
+	const char *const	*names;		/* all names, names[0] == name */
+	size_t			 nnames;	/* 0 when the row had no name */
+	const char		*description;	/* of the primary row; may be NULL */
+	uint16_t		 port;
+	uint8_t			 proto;		/* enum pc_proto (never UDPLITE) */
+	uint8_t			 status;	/* REG_ASSIGNED or REG_RESERVED */
+};
+
+struct registry;
+
+/* An empty registry: every port unassigned or dynamic. Never NULL. */
+struct registry		*registry_new(void);
+
+/*
+ * Load a registry file, detecting its format from its content: IANA CSV,
+ * IANA's legacy port-numbers text, or services(5).  Entries of a later load
+ * override those of earlier loads as described above.  On error returns -1
+ * and writes "FILE:LINE: reason" to errbuf (PC_ERRBUF_SIZE bytes); the
+ * registry is then unchanged.
+ */
+int			 registry_load_file(struct registry *, const char *path,
+			    char *errbuf);
+
+/* The same for bytes in memory; name is used in error messages. */
+int			 registry_load_buffer(struct registry *, const char *name,
+			    const char *buf, size_t len, char *errbuf);
+
+/* Load the IANA CSV compiled into the binary. */
+int			 registry_load_default(struct registry *, char *errbuf);
+
+/*
+ * The entry for (proto, port), or NULL if the port is unassigned or
+ * dynamic.  PC_PROTO_UDPLITE looks up UDP's entries (RFC 3828).
+ */
+const struct service	*registry_lookup(const struct registry *,
+			    unsigned int proto, uint16_t port);
+
+/* The IANA status of (proto, port); defined for every port. */
+enum reg_status		 registry_status(const struct registry *,
+			    unsigned int proto, uint16_t port);
+
+/* "assigned", "reserved", "unassigned", "dynamic". */
+const char		*registry_status_name(enum reg_status);
+
+/* Number of (protocol, port) entries held (assigned + reserved). */
+size_t			 registry_count(const struct registry *);
+
+/* Where the data came from: "embedded IANA CSV" or the last file name. */
+const char		*registry_source(const struct registry *);
+
+/*
+ * The date of the data as "YYYY-MM-DD", or NULL when unknown.  For the IANA
+ * CSV it is the newest Registration or Modification Date in the file; for
+ * the legacy text, its "(last updated ...)" line; services(5) files carry
+ * none.  After several loads it is the date of the last load that had one.
+ * The string is owned by the registry.
+ */
+const char		*registry_date(const struct registry *);
+
+void			 registry_free(struct registry *);
+
+#endif /* PORTCLASS_REGISTRY_H */

@@ -1,0 +1,61 @@
+/*
+ * report.h - an immutable view of one report, built from counters.
+ *
+ * A report is what every sink renders: its scope (the whole run or one
+ * interval), the time span, the service rows already joined with the
+ * registry and sorted by bytes, and the named counters.  Sinks never see
+ * packets, counters or the capture; they only read a struct report.
+ */
+#ifndef PORTCLASS_REPORT_H
+#define PORTCLASS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portclass/counters.h"
+#include "portclass/registry.h"
+
+enum report_scope {
+	REPORT_RUN = 0,
+	REPORT_INTERVAL
+};
+
+struct report_row {
+	uint8_t			 proto;		/* enum pc_proto */
+	uint8_t			 ephemeral;	/* the protocol's ephemeral row */
+	uint16_t		 port;
+	uint8_t			 status;	/* enum reg_status */
+	const char		*service;	/* primary name, NULL if none */
+	struct counter_pair	 c;
+};
+
+struct report {
+	enum report_scope	 scope;
+	int			 has_span;	/* start/end are meaningful */
+	int64_t			 start;		/* Unix seconds, inclusive */
+	int64_t			 end;		/* Unix seconds, exclusive */
+	const char		*clock;		/* "packet" or "wall" */
+	struct report_row	*rows;		/* sorted: bytes, then packets */
+	size_t			 nrows;		/* rows held */
+	size_t			 nrows_total;	/* rows before --top cut */
+	struct counter_pair	 named[CTR_COUNT];
+	struct counter_pair	 total;		/* every frame read */
+	struct counter_pair	 service;	/* frames in service rows */
+	uint64_t		 flows;		/* flow cache entries in use */
+	uint64_t		 flow_evictions;/* since the start of the run */
+	size_t			 files_failed;	/* inputs that ended in error */
+};
+
+/*
+ * Fill *r from counters c, naming rows through reg.  top > 0 keeps only the
+ * top rows (the totals still cover everything).  The rows array is owned by
+ * *r until report_clear().  Startup-style allocation: never fails.
+ */
+void	report_build(struct report *r, const struct counters *c,
+	    const struct registry *reg, size_t top);
+void	report_clear(struct report *r);
+
+/* Format n bytes as "812 B", "1.4 KiB", "3.0 GiB" into buf. */
+void	report_human_bytes(uint64_t n, char *buf, size_t len);
+
+#endif /* PORTCLASS_REPORT_H */

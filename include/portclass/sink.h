@@ -1,0 +1,52 @@
+/*
+ * sink.h - output formats behind one small table of operations.
+ *
+ * Each sink renders struct reports to a stdio stream.  ADD NEW SINKS to the
+ * table in sink.c.  Escaping is one tested function per format (json_escape
+ * in sink_json.c), never ad hoc.
+ */
+#ifndef PORTCLASS_SINK_H
+#define PORTCLASS_SINK_H
+
+#include <stdio.h>
+
+#include "portclass/report.h"
+
+/* What the sinks may say about the run besides the counts. */
+struct sink_meta {
+	const char	*version;
+	const char	*registry_source;
+	const char	*registry_date;		/* may be NULL */
+	size_t		 registry_entries;
+};
+
+struct sink {
+	const struct sink_ops	*ops;
+	FILE			*fp;
+	const struct sink_meta	*meta;
+	void			*priv;
+};
+
+struct sink_ops {
+	const char	*name;
+	const char	*help;
+	/* Called once before the first report (e.g. a header record). */
+	int		(*open)(struct sink *);
+	/* Render one report; -1 if the stream failed. */
+	int		(*emit)(struct sink *, const struct report *);
+	void		(*close)(struct sink *);
+};
+
+/* The sink called name ("text", "json"), or NULL. */
+const struct sink_ops	*sink_find(const char *name);
+
+/* "text, json": for --help and error messages. */
+const char		*sink_names(void);
+
+/*
+ * Write s escaped for a JSON string body (without the quotes) to fp:
+ * '"', '\\' and control characters below 0x20 are escaped.
+ */
+void			 json_write_string(FILE *fp, const char *s);
+
+#endif /* PORTCLASS_SINK_H */

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages portclass needs, if any is missing.
+# Sourced by quickstart.sh and test.sh; uses sudo when not root.
+set -euo pipefail
+
+PC_PACKAGES=(build-essential cmake pkg-config libpcap-dev uthash-dev
+	libcmocka-dev clang tcpdump)
+
+pc_install_deps() {
+	local missing=() p
+	for p in "${PC_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	echo "portclass: installing ${missing[*]}" >&2
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# test.sh - install what is missing, build, and run every test twice: in a
+# plain -Werror build and under AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+pc_install_deps
+jobs=$(nproc)
+
+run_suite() {
+	local dir=$1; shift
+	echo "== $dir: $*"
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DPORTCLASS_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs" >/dev/null
+	(cd "$dir" && ctest --output-on-failure -j"$jobs")
+}
+
+run_suite build/test-plain
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_suite build/test-sanitize -DPORTCLASS_SANITIZE=ON
+if [ -f tests/fuzz/CMakeLists.txt ]; then
+	echo "== build/test-fuzz: fuzz targets, short run on the seed corpus"
+	CC=clang cmake -S . -B build/test-fuzz -DPORTCLASS_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+	cmake --build build/test-fuzz -j"$jobs" >/dev/null
+	if [ -x tests/fuzz/run.sh ]; then
+		tests/fuzz/run.sh build/test-fuzz
+	fi
+fi
+echo "portclass: all test suites passed"

@@ -1,0 +1,136 @@
+/*
+ * sink_text.c - the aligned table people read in a terminal.
+ *
+ * One table per report, sorted by bytes: service name, port/protocol,
+ * IANA status, packets, bytes in binary units, share of all bytes read.
+ * Below it, every named counter, so frames without a service port are
+ * visible rather than lost.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "portclass/sink.h"
+
+#define SINK_TEXT_NAME_MIN	9	/* strlen("ephemeral") */
+#define SINK_TEXT_NAME_MAX	32
+
+static int	sink_text_open(struct sink *);
+static int	sink_text_emit(struct sink *, const struct report *);
+static void	sink_text_close(struct sink *);
+static void	sink_text_time(int64_t, char *, size_t);
+static void	sink_text_name(const char *, char *, size_t);
+
+const struct sink_ops sink_text_ops = {
+	.name = "text",
+	.help = "aligned table sorted by bytes (default)",
+	.open = sink_text_open,
+	.emit = sink_text_emit,
+	.close = sink_text_close,
+};
+
+static int
+sink_text_open(struct sink *s)
+{
+	(void)s;
+	return (0);
+}
+
+static void
+sink_text_time(int64_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%" PRId64, t);
+}
+
+/*
+ * Registry names come from files we do not control: print only visible
+ * ASCII so a hostile name cannot move the cursor or break the columns.
+ */
+static void
+sink_text_name(const char *name, char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (name[i] > 0x20 && name[i] < 0x7f) ? name[i] : '?';
+	buf[i] = '\0';
+}
+
+static int
+sink_text_emit(struct sink *s, const struct report *r)
+{
+	FILE			*fp = s->fp;
+	const struct report_row	*row;
+	char			 b1[32], b2[32], name[SINK_TEXT_NAME_MAX + 1];
+	char			 portbuf[16];
+	size_t			 i, w = SINK_TEXT_NAME_MIN;
+	double			 share;
+
+	for (i = 0; i < r->nrows; i++) {
+		if (r->rows[i].service != NULL &&
+		    strlen(r->rows[i].service) > w)
+			w = strlen(r->rows[i].service);
+	}
+	if (w > SINK_TEXT_NAME_MAX)
+		w = SINK_TEXT_NAME_MAX;
+
+	report_human_bytes(r->total.bytes, b1, sizeof(b1));
+	fprintf(fp, "%s report: %" PRIu64 " frames, %s",
+	    r->scope == REPORT_RUN ? "run" : "interval", r->total.packets, b1);
+	if (r->has_span) {
+		sink_text_time(r->start, b1, sizeof(b1));
+		sink_text_time(r->end, b2, sizeof(b2));
+		fprintf(fp, ", %s to %s UTC (%s time)", b1, b2, r->clock);
+	}
+	fputc('\n', fp);
+
+	fprintf(fp, "%-*s %-12s %-10s %12s %11s %6s\n", (int)w, "SERVICE",
+	    "PORT", "STATUS", "PACKETS", "BYTES", "SHARE");
+	for (i = 0; i < r->nrows; i++) {
+		row = &r->rows[i];
+		if (row->service != NULL)
+			sink_text_name(row->service, name, w + 1);
+		else
+			snprintf(name, sizeof(name), "-");
+		if (row->ephemeral)
+			snprintf(portbuf, sizeof(portbuf), "*/%s",
+			    pc_proto_name(row->proto));
+		else
+			snprintf(portbuf, sizeof(portbuf), "%u/%s", row->port,
+			    pc_proto_name(row->proto));
+		report_human_bytes(row->c.bytes, b1, sizeof(b1));
+		share = r->total.bytes > 0 ?
+		    100.0 * (double)row->c.bytes / (double)r->total.bytes : 0.0;
+		fprintf(fp, "%-*s %-12s %-10s %12" PRIu64 " %11s %5.1f%%\n",
+		    (int)w, name, portbuf,
+		    registry_status_name((enum reg_status)row->status),
+		    row->c.packets, b1, share);
+	}
+	if (r->nrows < r->nrows_total)
+		fprintf(fp, "(%zu more rows not shown; see --top)\n",
+		    r->nrows_total - r->nrows);
+
+	fputs("no service port:", fp);
+	for (i = CTR_ICMP; i <= CTR_FRAGMENT; i++)
+		fprintf(fp, " %s %" PRIu64, counters_name((enum counter_id)i),
+		    r->named[i].packets);
+	fputs("\ndecode problems:", fp);
+	for (i = CTR_TRUNCATED; i < CTR_COUNT; i++)
+		fprintf(fp, " %s %" PRIu64, counters_name((enum counter_id)i),
+		    r->named[i].packets);
+	fprintf(fp, "\nflow cache: %" PRIu64 " flows, %" PRIu64
+	    " evicted\n\n", r->flows, r->flow_evictions);
+	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
+}
+
+static void
+sink_text_close(struct sink *s)
+{
+	fflush(s->fp);
+}

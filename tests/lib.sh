@@ -1,0 +1,33 @@
+# lib.sh - helpers shared by the end-to-end tests (sourced, not run).
+# ctest sets PC_SOURCE_DIR, PC_BINARY_DIR, PORTCLASS and PCAPGEN.
+: "${PC_SOURCE_DIR:?run through ctest}"
+: "${PORTCLASS:?run through ctest}"
+
+# NDJSON service rows of one scope -> "proto<TAB>port<TAB>packets<TAB>bytes
+# <TAB>service<TAB>status" ("null" for a null port or service).  portclass
+# writes one flat object per line with a fixed key order, which is all the
+# parsing this needs.
+json_service_rows() {
+	awk -v scope="$1" '
+	function field(name,   m) {
+		if (match($0, "\"" name "\":(\"[^\"]*\"|[^,}]*)")) {
+			m = substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
+			gsub(/^"|"$/, "", m)
+			return m
+		}
+		return ""
+	}
+	/"type":"service"/ && index($0, "\"scope\":\"" scope "\"") {
+		print field("proto") "\t" field("port") "\t" field("packets") "\t" \
+		    field("bytes") "\t" field("service") "\t" field("status")
+	}'
+}
+
+# One numeric field of the totals record(s) of a scope, one line each.
+json_totals() {
+	awk -v scope="$1" -v name="$2" '
+	/"type":"totals"/ && index($0, "\"scope\":\"" scope "\"") {
+		if (match($0, "\"" name "\":[0-9]+"))
+			print substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
+	}'
+}

@@ -1,0 +1,235 @@
+/*
+ * test_sink.c - the output writers: JSON escaping, the NDJSON records and
+ * their fixed names, the text table, human byte units.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "portclass/report.h"
+#include "portclass/sink.h"
+
+static const struct sink_meta meta = {
+	.version = "9.9.9",
+	.registry_source = "reg\"file.csv",
+	.registry_date = "2026-04-09",
+	.registry_entries = 42,
+};
+
+/* Run fn over a memory stream and return what it wrote (caller frees). */
+static char *
+capture_output(const char *sink, const struct report *r, int with_open)
+{
+	struct sink	 s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	s.ops = sink_find(sink);
+	assert_non_null(s.ops);
+	s.fp = open_memstream(&buf, &len);
+	assert_non_null(s.fp);
+	s.meta = &meta;
+	s.priv = NULL;
+	if (with_open)
+		assert_int_equal(s.ops->open(&s), 0);
+	assert_int_equal(s.ops->emit(&s, r), 0);
+	s.ops->close(&s);
+	fclose(s.fp);
+	return (buf);
+}
+
+static char *
+escape(const char *in)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	json_write_string(fp, in);
+	fclose(fp);
+	return (buf);
+}
+
+static void
+test_json_escape(void **state)
+{
+	char	*s;
+
+	(void)state;
+	s = escape("a\"b,c\\d\ne\x01\x1f\t\r/\xc3\xa9");
+	assert_string_equal(s, "a\\\"b,c\\\\d\\ne\\u0001\\u001f\\t\\r/\xc3\xa9");
+	free(s);
+	s = escape("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
+make_report(struct report *r, struct report_row *rows)
+{
+	memset(r, 0, sizeof(*r));
+	memset(rows, 0, 3 * sizeof(*rows));
+	rows[0].proto = PC_PROTO_TCP;
+	rows[0].port = 443;
+	rows[0].status = REG_ASSIGNED;
+	rows[0].service = "https";
+	rows[0].c.packets = 10;
+	rows[0].c.bytes = 3000;
+	rows[1].proto = PC_PROTO_UDP;
+	rows[1].port = 0;
+	rows[1].ephemeral = 1;
+	rows[1].status = REG_DYNAMIC;
+	rows[1].service = "ephemeral";
+	rows[1].c.packets = 2;
+	rows[1].c.bytes = 200;
+	rows[2].proto = PC_PROTO_SCTP;
+	rows[2].port = 4;
+	rows[2].status = REG_UNASSIGNED;
+	rows[2].service = NULL;
+	rows[2].c.packets = 1;
+	rows[2].c.bytes = 100;
+	r->rows = rows;
+	r->nrows = r->nrows_total = 3;
+	r->scope = REPORT_RUN;
+	r->clock = "packet";
+	r->named[CTR_ICMP].packets = 4;
+	r->named[CTR_ICMP].bytes = 400;
+	r->named[CTR_TRUNCATED].packets = 1;
+	r->named[CTR_TRUNCATED].bytes = 1514;
+	r->service.packets = 13;
+	r->service.bytes = 3300;
+	r->total.packets = 18;
+	r->total.bytes = 5214;
+}
+
+static void
+test_json_records(void **state)
+{
+	struct report		r;
+	struct report_row	rows[3];
+	char			*out;
+
+	(void)state;
+	make_report(&r, rows);
+	out = capture_output("json", &r, 1);
+	assert_non_null(strstr(out,
+	    "{\"type\":\"meta\",\"schema\":1,\"program\":\"portclass\","
+	    "\"version\":\"9.9.9\",\"registry\":\"reg\\\"file.csv\","
+	    "\"registry_date\":\"2026-04-09\",\"registry_entries\":42}\n"));
+	assert_non_null(strstr(out,
+	    "{\"type\":\"service\",\"scope\":\"run\",\"proto\":\"tcp\","
+	    "\"port\":443,\"service\":\"https\",\"status\":\"assigned\","
+	    "\"packets\":10,\"bytes\":3000}\n"));
+	assert_non_null(strstr(out,
+	    "{\"type\":\"service\",\"scope\":\"run\",\"proto\":\"udp\","
+	    "\"port\":null,\"service\":\"ephemeral\",\"status\":\"dynamic\","
+	    "\"packets\":2,\"bytes\":200}\n"));
+	assert_non_null(strstr(out,
+	    "\"proto\":\"sctp\",\"port\":4,\"service\":null,"
+	    "\"status\":\"unassigned\""));
+	assert_non_null(strstr(out,
+	    "{\"type\":\"totals\",\"scope\":\"run\",\"clock\":\"packet\","
+	    "\"packets\":18,\"bytes\":5214,"));
+	assert_non_null(strstr(out, "\"icmp\":4,"));
+	assert_non_null(strstr(out, "\"truncated\":1,"));
+	assert_non_null(strstr(out, "\"counter_bytes\":{\"icmp\":400,"));
+	/* No span: no start/end keys. */
+	assert_null(strstr(out, "\"start\""));
+	free(out);
+
+	r.scope = REPORT_INTERVAL;
+	r.has_span = 1;
+	r.start = 1767225600;
+	r.end = 1767225660;
+	rows[0].service = "we\"ird\nname";
+	out = capture_output("json", &r, 0);
+	assert_non_null(strstr(out,
+	    "{\"type\":\"service\",\"scope\":\"interval\",\"start\":1767225600,"
+	    "\"end\":1767225660,\"proto\":\"tcp\",\"port\":443,"
+	    "\"service\":\"we\\\"ird\\nname\","));
+	/* Every record is exactly one line. */
+	{
+		size_t	lines = 0;
+		char	*p;
+
+		for (p = out; *p != '\0'; p++)
+			lines += *p == '\n';
+		assert_int_equal(lines, 4);
+	}
+	free(out);
+}
+
+static void
+test_text_table(void **state)
+{
+	struct report		r;
+	struct report_row	rows[3];
+	char			*out;
+
+	(void)state;
+	make_report(&r, rows);
+	rows[0].service = "bad\x1b[2Jname";
+	r.nrows = 2;
+	out = capture_output("text", &r, 1);
+	assert_non_null(strstr(out, "run report: 18 frames, 5.1 KiB\n"));
+	assert_non_null(strstr(out, "SERVICE"));
+	/* Control characters from a registry never reach the terminal. */
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "bad?[2Jname 443/tcp      assigned"));
+	assert_non_null(strstr(out, "ephemeral   */udp        dynamic"));
+	/* 3000 of 5214 bytes. */
+	assert_non_null(strstr(out, " 57.5%\n"));
+	assert_non_null(strstr(out, "(1 more rows not shown; see --top)"));
+	assert_non_null(strstr(out, "no service port: icmp 4 icmpv6 0"));
+	assert_non_null(strstr(out, "decode problems: truncated 1 malformed 0"
+	    " unsupported_link 0\n"));
+	free(out);
+}
+
+static void
+test_human_bytes(void **state)
+{
+	char	buf[32];
+
+	(void)state;
+	report_human_bytes(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0 B");
+	report_human_bytes(1023, buf, sizeof(buf));
+	assert_string_equal(buf, "1023 B");
+	report_human_bytes(1024, buf, sizeof(buf));
+	assert_string_equal(buf, "1.0 KiB");
+	report_human_bytes(1536 * 1024, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5 MiB");
+	report_human_bytes(UINT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "16.0 EiB");
+}
+
+static void
+test_sink_find(void **state)
+{
+	(void)state;
+	assert_non_null(sink_find("text"));
+	assert_non_null(sink_find("json"));
+	assert_null(sink_find("xml"));
+	assert_null(sink_find(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_json_records),
+		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_human_bytes),
+		cmocka_unit_test(test_sink_find),
+	};
+
+	return (cmocka_run_group_tests_name("sink", tests, NULL, NULL));
+}
