@@ -1,0 +1,604 @@
+/*
+ * capture.c - frames from capture files and live interfaces, via libpcap.
+ *
+ * The only file that includes <pcap.h>.  Classic pcap files (either byte
+ * order, micro- or nanosecond) and live interfaces go through libpcap's
+ * pcap_loop().  pcapng files go through our own reader (pcapng.c), because
+ * libpcap 1.10 refuses a pcapng file whose interfaces have different link
+ * types; BPF filters for them are compiled once per link type and applied
+ * with pcap_offline_filter().
+ *
+ * The format is told from the first four bytes.  Standard input cannot be
+ * rewound, so those bytes are handed back to whichever reader takes over:
+ * to pcapng.c as a prefix, to libpcap through a fopencookie() stream that
+ * replays them before reading on.
+ *
+ * Nothing here allocates, logs or formats per frame; errors are one line,
+ * "NAME: reason", in the caller's buffer.
+ */
+#define _GNU_SOURCE		/* fopencookie(); this file only */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "portclass/capture.h"
+#include "portclass/log.h"
+#include "portclass/pcapng.h"
+#include "portclass/xmalloc.h"
+
+#define CAPTURE_SNAPLEN_DEFAULT	262144	/* libpcap's MAXIMUM_SNAPLEN */
+#define CAPTURE_TIMEOUT_MS	100
+#define CAPTURE_STDIO_BUF	(256 * 1024)
+
+/* One compiled filter per link type seen in a pcapng file. */
+struct capture_bpf {
+	int			dlt;
+	struct bpf_program	prog;
+};
+
+struct capture {
+	char			*name;
+	int			 live;
+
+	/* libpcap handle (pcap files and live), or NULL for pcapng. */
+	pcap_t			*pcap;
+	int			 dlt;
+	int			 nano;		/* ts.tv_usec holds ns */
+
+	/* pcapng reader and the stream it reads. */
+	struct pcapng_reader	*ng;
+	FILE			*fp;
+	int			 fp_owned;	/* not stdin */
+	char			*stdiobuf;	/* setvbuf() buffer of fp */
+
+	char			*filter;	/* expression, for pcapng */
+	struct capture_bpf	*bpf;
+	size_t			 nbpf;
+	size_t			 lastbpf;	/* the one used last */
+
+	volatile sig_atomic_t	 stop;
+
+	/* The caller's callback while capture_run() is in pcap_loop(). */
+	capture_cb		*cb;
+	void			*ctx;
+};
+
+/* Replays the sniffed magic, then reads on from the real stream. */
+struct capture_cookie {
+	FILE		*in;
+	uint8_t		 prefix[4];
+	size_t		 prefixlen;
+	size_t		 prefixoff;
+};
+
+static ssize_t	capture_cookie_read(void *, char *, size_t);
+static int	capture_cookie_close(void *);
+static FILE	*capture_replay_stream(FILE *, const uint8_t *, size_t);
+static struct capture *capture_alloc(const char *);
+static void	capture_activate_error(struct capture *, int, char *);
+static int	capture_linktype_to_dlt(uint32_t);
+static struct capture_bpf *capture_bpf_for(struct capture *, int, char *);
+static void	capture_pcap_cb(u_char *, const struct pcap_pkthdr *,
+		    const u_char *);
+static int	capture_run_pcapng(struct capture *, capture_cb *, void *,
+		    char *);
+
+static struct capture *
+capture_alloc(const char *name)
+{
+	struct capture	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->name = xstrdup(name);
+	return (c);
+}
+
+static ssize_t
+capture_cookie_read(void *cookie, char *buf, size_t size)
+{
+	struct capture_cookie	*ck = cookie;
+	size_t			 k;
+
+	if (ck->prefixoff < ck->prefixlen) {
+		k = ck->prefixlen - ck->prefixoff;
+		if (k > size)
+			k = size;
+		memcpy(buf, ck->prefix + ck->prefixoff, k);
+		ck->prefixoff += k;
+		return ((ssize_t)k);
+	}
+	k = fread(buf, 1, size, ck->in);
+	if (k == 0 && ferror(ck->in))
+		return (-1);
+	return ((ssize_t)k);
+}
+
+static int
+capture_cookie_close(void *cookie)
+{
+	struct capture_cookie	*ck = cookie;
+	int			 rc = 0;
+
+	if (ck->in != stdin)
+		rc = fclose(ck->in);
+	free(ck);
+	return (rc);
+}
+
+/*
+ * A stream that yields prefix and then the rest of in; closing it closes
+ * in (unless in is stdin).  NULL with errno on failure, in left open.
+ */
+static FILE *
+capture_replay_stream(FILE *in, const uint8_t *prefix, size_t prefixlen)
+{
+	cookie_io_functions_t	 io;
+	struct capture_cookie	*ck;
+	FILE			*fp;
+
+	ck = xcalloc(1, sizeof(*ck));
+	ck->in = in;
+	if (prefixlen > sizeof(ck->prefix))
+		prefixlen = sizeof(ck->prefix);
+	memcpy(ck->prefix, prefix, prefixlen);
+	ck->prefixlen = prefixlen;
+	memset(&io, 0, sizeof(io));
+	io.read = capture_cookie_read;
+	io.close = capture_cookie_close;
+	if ((fp = fopencookie(ck, "r", io)) == NULL)
+		free(ck);
+	return (fp);
+}
+
+struct capture *
+capture_open_file(const char *path, char *errbuf)
+{
+	char		 perr[PCAP_ERRBUF_SIZE];
+	struct capture	*c;
+	FILE		*fp, *pfp;
+	uint8_t		 magic[4];
+	size_t		 got;
+	uint32_t	 m;
+
+	c = capture_alloc(path);
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else {
+		if ((fp = fopen(path, "rb")) == NULL) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+			    strerror(errno));
+			capture_close(c);
+			return (NULL);
+		}
+		/* Fewer read(2) calls for the block-at-a-time reader. */
+		c->stdiobuf = xmalloc(CAPTURE_STDIO_BUF);
+		setvbuf(fp, c->stdiobuf, _IOFBF, CAPTURE_STDIO_BUF);
+	}
+	c->fp = fp;
+	c->fp_owned = fp != stdin;
+
+	got = fread(magic, 1, sizeof(magic), fp);
+	if (got < sizeof(magic) && ferror(fp)) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(errno));
+		capture_close(c);
+		return (NULL);
+	}
+	memcpy(&m, magic, sizeof(m));
+	if (got == sizeof(magic) && m == PCAPNG_SHB_TYPE) {
+		c->ng = pcapng_open_stream(fp, magic, got);
+		c->dlt = -1;
+		return (c);
+	}
+
+	/*
+	 * Everything else goes to libpcap, which knows the classic formats
+	 * and says clearly what it does not know.  Rewind if we can, else
+	 * replay the sniffed bytes.
+	 */
+	if (fp != stdin && fseek(fp, 0, SEEK_SET) == 0)
+		pfp = fp;
+	else if ((pfp = capture_replay_stream(fp, magic, got)) == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(errno));
+		capture_close(c);
+		return (NULL);
+	}
+	perr[0] = '\0';
+	c->pcap = pcap_fopen_offline_with_tstamp_precision(pfp,
+	    PCAP_TSTAMP_PRECISION_NANO, perr);
+	if (c->pcap == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path, perr);
+		if (pfp != fp) {
+			/* Closing the replay stream closes fp too. */
+			fclose(pfp);
+			c->fp = NULL;
+		}
+		capture_close(c);
+		return (NULL);
+	}
+	/* From here pcap_close() closes the stream (and through it fp). */
+	c->fp = NULL;
+	c->dlt = pcap_datalink(c->pcap);
+	c->nano = pcap_get_tstamp_precision(c->pcap) ==
+	    PCAP_TSTAMP_PRECISION_NANO;
+	return (c);
+}
+
+/*
+ * One line for a failed activation.  pcap_geterr() is usually the full
+ * story ("You don't have permission ... (socket: Operation not
+ * permitted)"); the status text is added only when it says more.
+ */
+static void
+capture_activate_error(struct capture *c, int rc, char *errbuf)
+{
+	const char	*detail = pcap_geterr(c->pcap);
+	const char	*status = pcap_statustostr(rc);
+
+	if (*detail == '\0')
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, status);
+	else if (rc == PCAP_ERROR || strstr(detail, status) != NULL)
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, detail);
+	else
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s (%s)", c->name,
+		    status, detail);
+}
+
+struct capture *
+capture_open_live(const char *iface, int snaplen, int promisc, char *errbuf)
+{
+	char		 perr[PCAP_ERRBUF_SIZE];
+	struct capture	*c;
+	int		 rc;
+
+	perr[0] = '\0';
+	c = capture_alloc(iface);
+	c->live = 1;
+	if ((c->pcap = pcap_create(iface, perr)) == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", iface, perr);
+		capture_close(c);
+		return (NULL);
+	}
+	if (snaplen <= 0)
+		snaplen = CAPTURE_SNAPLEN_DEFAULT;
+	/* These only fail on an activated handle, which this is not. */
+	(void)pcap_set_snaplen(c->pcap, snaplen);
+	(void)pcap_set_promisc(c->pcap, promisc != 0);
+	(void)pcap_set_timeout(c->pcap, CAPTURE_TIMEOUT_MS);
+	(void)pcap_set_immediate_mode(c->pcap, 0);
+	/* Nanoseconds if the platform has them; else we scale micro. */
+	(void)pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+
+	rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		capture_activate_error(c, rc, errbuf);
+		capture_close(c);
+		return (NULL);
+	}
+	if (rc > 0)
+		log_warnx("%s: %s: %s", iface, pcap_statustostr(rc),
+		    pcap_geterr(c->pcap));
+
+#ifdef DLT_LINUX_SLL2
+	/*
+	 * On "any" libpcap defaults to Linux cooked v1, which lacks the
+	 * interface index; v2 is a superset.  Keep v1 if the kernel or
+	 * libpcap cannot do v2.
+	 */
+	if (strcmp(iface, "any") == 0 &&
+	    pcap_datalink(c->pcap) == DLT_LINUX_SLL)
+		(void)pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
+#endif
+	c->dlt = pcap_datalink(c->pcap);
+	c->nano = pcap_get_tstamp_precision(c->pcap) ==
+	    PCAP_TSTAMP_PRECISION_NANO;
+	return (c);
+}
+
+/*
+ * pcapng stores LINKTYPE_ values; libpcap's DLT_ values differ for a few
+ * historical types whose numbers clash between BSDs.  Same mapping as
+ * libpcap's linktype_to_dlt() for the ones that exist on this platform.
+ */
+static int
+capture_linktype_to_dlt(uint32_t lt)
+{
+	switch (lt) {
+#ifdef DLT_ATM_RFC1483
+	case 100:
+		return (DLT_ATM_RFC1483);
+#endif
+	case 101:
+		return (DLT_RAW);
+#ifdef DLT_SLIP_BSDOS
+	case 102:
+		return (DLT_SLIP_BSDOS);
+#endif
+#ifdef DLT_PPP_BSDOS
+	case 103:
+		return (DLT_PPP_BSDOS);
+#endif
+#ifdef DLT_ATM_CLIP
+	case 106:
+		return (DLT_ATM_CLIP);
+#endif
+#ifdef DLT_FRELAY
+	case 107:
+		return (DLT_FRELAY);
+#endif
+#ifdef DLT_LOOP
+	case 108:
+		return (DLT_LOOP);
+#endif
+#ifdef DLT_ENC
+	case 109:
+		return (DLT_ENC);
+#endif
+#ifdef DLT_PPP_SERIAL
+	case 50:
+		return (DLT_PPP_SERIAL);
+#endif
+#ifdef DLT_PPP_ETHER
+	case 51:
+		return (DLT_PPP_ETHER);
+#endif
+#ifdef DLT_PFSYNC
+	case 246:
+		return (DLT_PFSYNC);
+#endif
+#ifdef DLT_PKTAP
+	case 258:
+		return (DLT_PKTAP);
+#endif
+	default:
+		return ((int)lt);
+	}
+}
+
+/*
+ * The filter program for link type dlt, compiled on first use.  NULL with
+ * errbuf if the expression makes no sense for that link type.
+ */
+static struct capture_bpf *
+capture_bpf_for(struct capture *c, int dlt, char *errbuf)
+{
+	struct capture_bpf	*b;
+	pcap_t			*dead;
+	size_t			 i;
+
+	if (c->nbpf > 0 && c->bpf[c->lastbpf].dlt == dlt)
+		return (&c->bpf[c->lastbpf]);
+	for (i = 0; i < c->nbpf; i++)
+		if (c->bpf[i].dlt == dlt) {
+			c->lastbpf = i;
+			return (&c->bpf[i]);
+		}
+
+	if ((dead = pcap_open_dead(dlt, CAPTURE_SNAPLEN_DEFAULT)) == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: filter \"%s\": cannot "
+		    "open a pcap handle for link type %d", c->name, c->filter,
+		    dlt);
+		return (NULL);
+	}
+	c->bpf = xreallocarray(c->bpf, c->nbpf + 1, sizeof(*c->bpf));
+	b = &c->bpf[c->nbpf];
+	memset(b, 0, sizeof(*b));
+	b->dlt = dlt;
+	if (pcap_compile(dead, &b->prog, c->filter, 1,
+	    PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: filter \"%s\" for link "
+		    "type %s: %s", c->name, c->filter,
+		    pcap_datalink_val_to_name(dlt) != NULL ?
+		    pcap_datalink_val_to_name(dlt) : "unknown",
+		    pcap_geterr(dead));
+		pcap_close(dead);
+		return (NULL);
+	}
+	pcap_close(dead);
+	c->lastbpf = c->nbpf++;
+	return (b);
+}
+
+int
+capture_set_filter(struct capture *c, const char *expr, char *errbuf)
+{
+	static const int	probe[] = { DLT_EN10MB, DLT_RAW,
+#ifdef DLT_LINUX_SLL2
+				    DLT_LINUX_SLL2,
+#endif
+				};
+	char			scratch[PC_ERRBUF_SIZE];
+	struct bpf_program	prog;
+	size_t			i;
+
+	if (c->pcap != NULL) {
+		/* No netmask: only "ip broadcast" needs one. */
+		if (pcap_compile(c->pcap, &prog, expr, 1,
+		    PCAP_NETMASK_UNKNOWN) == -1) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: filter \"%s\": %s",
+			    c->name, expr, pcap_geterr(c->pcap));
+			return (-1);
+		}
+		if (pcap_setfilter(c->pcap, &prog) == -1) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: filter \"%s\": %s",
+			    c->name, expr, pcap_geterr(c->pcap));
+			pcap_freecode(&prog);
+			return (-1);
+		}
+		pcap_freecode(&prog);
+		return (0);
+	}
+
+	/* pcapng: forget programs for an earlier expression. */
+	for (i = 0; i < c->nbpf; i++)
+		pcap_freecode(&c->bpf[i].prog);
+	free(c->bpf);
+	c->bpf = NULL;
+	c->nbpf = c->lastbpf = 0;
+	free(c->filter);
+	c->filter = xstrdup(expr);
+	/*
+	 * Link types are known only as interfaces are read, so catch syntax
+	 * errors now by compiling for the common link types: the expression
+	 * must make sense for at least one.  Others are compiled when their
+	 * first frame arrives, and fail the run if they do not fit.
+	 */
+	for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		if (capture_bpf_for(c, probe[i], i == 0 ? errbuf : scratch) !=
+		    NULL)
+			break;
+	if (i == sizeof(probe) / sizeof(probe[0])) {
+		free(c->filter);
+		c->filter = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
+    const u_char *bytes)
+{
+	struct capture		*c = (struct capture *)(void *)user;
+	struct capture_frame	 f;
+	uint64_t		 frac;
+
+	f.data = bytes;
+	f.caplen = h->caplen;
+	f.wirelen = h->len;
+	f.dlt = c->dlt;
+	f.ts_sec = h->ts.tv_sec;
+	frac = (uint64_t)h->ts.tv_usec;
+	if (!c->nano)
+		frac *= 1000;
+	if (frac >= 1000000000U) {
+		/* A file may hold any value here; keep nsec in range. */
+		f.ts_sec += (int64_t)(frac / 1000000000U);
+		frac %= 1000000000U;
+	}
+	f.ts_nsec = (uint32_t)frac;
+	c->cb(c->ctx, &f);
+}
+
+static int
+capture_run_pcapng(struct capture *c, capture_cb *cb, void *ctx,
+    char *errbuf)
+{
+	char			 why[256];
+	struct pcapng_packet	 pkt;
+	struct capture_frame	 f;
+	struct capture_bpf	*b;
+	struct pcap_pkthdr	 h;
+	int			 rc;
+
+	memset(&h, 0, sizeof(h));
+	while (!c->stop) {
+		rc = pcapng_next(c->ng, &pkt, why, sizeof(why));
+		if (rc == 0)
+			return (0);
+		if (rc == -1 && c->stop)
+			return (1);	/* a read cut short by the stop signal */
+		if (rc == -1) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, why);
+			return (-1);
+		}
+		f.dlt = capture_linktype_to_dlt(pkt.linktype);
+		if (c->filter != NULL) {
+			if ((b = capture_bpf_for(c, f.dlt, errbuf)) == NULL)
+				return (-1);
+			h.caplen = pkt.caplen;
+			h.len = pkt.wirelen;
+			if (pcap_offline_filter(&b->prog, &h, pkt.data) == 0)
+				continue;
+		}
+		f.data = pkt.data;
+		f.caplen = pkt.caplen;
+		f.wirelen = pkt.wirelen;
+		f.ts_sec = pkt.ts_sec;
+		f.ts_nsec = pkt.ts_nsec;
+		cb(ctx, &f);
+	}
+	return (1);
+}
+
+int
+capture_run(struct capture *c, capture_cb *cb, void *ctx, char *errbuf)
+{
+	int	rc;
+
+	if (c->ng != NULL)
+		return (capture_run_pcapng(c, cb, ctx, errbuf));
+	if (c->stop)
+		return (1);
+	c->cb = cb;
+	c->ctx = ctx;
+	rc = pcap_loop(c->pcap, -1, capture_pcap_cb, (u_char *)(void *)c);
+	c->cb = NULL;
+	c->ctx = NULL;
+	if (rc == PCAP_ERROR_BREAK || c->stop)
+		return (1);
+	if (rc < 0) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name,
+		    pcap_geterr(c->pcap));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+capture_stop(struct capture *c)
+{
+	c->stop = 1;
+	if (c->pcap != NULL)
+		pcap_breakloop(c->pcap);
+}
+
+const char *
+capture_name(const struct capture *c)
+{
+	return (c->name);
+}
+
+int
+capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop,
+    uint64_t *ifdrop)
+{
+	struct pcap_stat	ps;
+
+	if (!c->live || c->pcap == NULL)
+		return (-1);
+	if (pcap_stats(c->pcap, &ps) == -1)
+		return (-1);
+	*recv = ps.ps_recv;
+	*drop = ps.ps_drop;
+	*ifdrop = ps.ps_ifdrop;
+	return (0);
+}
+
+void
+capture_close(struct capture *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	if (c->pcap != NULL)
+		pcap_close(c->pcap);
+	pcapng_close(c->ng);
+	if (c->fp != NULL && c->fp_owned)
+		fclose(c->fp);
+	free(c->stdiobuf);
+	for (i = 0; i < c->nbpf; i++)
+		pcap_freecode(&c->bpf[i].prog);
+	free(c->bpf);
+	free(c->filter);
+	free(c->name);
+	free(c);
+}
