@@ -1,0 +1,905 @@
+/*
+ * test_registry.c - the registry loader's policies, formats and lookups.
+ *
+ * Each policy in registry.h has a test here, on small buffers or on the
+ * hand-written files in tests/fixtures/registry/.  The embedded IANA CSV is
+ * checked against the per-protocol port counts that
+ * ../shared/registry/README.md derives independently, and the two legacy
+ * port-numbers editions in ../shared/registry are loaded whole.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "portclass/log.h"
+#include "portclass/proto.h"
+#include "portclass/registry.h"
+
+/* Short enough that "PATH:LINE: reason" fits in PC_ERRBUF_SIZE. */
+#define TEST_PATH_MAX	256
+
+struct status_counts {
+	size_t	named;		/* assigned with at least one name */
+	size_t	noname;		/* assigned without a name */
+	size_t	reserved;
+	size_t	unassigned;
+	size_t	dynamic;
+	size_t	multi;		/* ports with more than one name */
+};
+
+static void
+count_status(const struct registry *reg, unsigned int proto,
+    struct status_counts *c)
+{
+	const struct service	*s;
+	unsigned int		 port;
+
+	memset(c, 0, sizeof(*c));
+	for (port = 0; port < 65536; port++) {
+		s = registry_lookup(reg, proto, (uint16_t)port);
+		switch (registry_status(reg, proto, (uint16_t)port)) {
+		case REG_ASSIGNED:
+			assert_non_null(s);
+			if (s->nnames > 0)
+				c->named++;
+			else
+				c->noname++;
+			if (s->nnames > 1)
+				c->multi++;
+			break;
+		case REG_RESERVED:
+			assert_non_null(s);
+			assert_null(s->name);
+			c->reserved++;
+			break;
+		case REG_UNASSIGNED:
+			assert_null(s);
+			c->unassigned++;
+			break;
+		case REG_DYNAMIC:
+			assert_null(s);
+			c->dynamic++;
+			break;
+		}
+	}
+}
+
+/* The primary name of (proto, port), or NULL. */
+static const char *
+name_of(const struct registry *reg, unsigned int proto, unsigned int port)
+{
+	const struct service	*s;
+
+	s = registry_lookup(reg, proto, (uint16_t)port);
+	return (s != NULL ? s->name : NULL);
+}
+
+static struct registry *
+load_str(const char *name, const char *text)
+{
+	struct registry	*reg;
+	char		 err[PC_ERRBUF_SIZE] = "";
+
+	reg = registry_new();
+	if (registry_load_buffer(reg, name, text, strlen(text), err) != 0)
+		fail_msg("loading %s: %s", name, err);
+	return (reg);
+}
+
+/* Path of a file under the source tree; PC_SOURCE_DIR is set by ctest. */
+static void
+source_path(char *buf, size_t len, const char *rel)
+{
+	const char	*dir = getenv("PC_SOURCE_DIR");
+
+	if (dir == NULL)
+		fail_msg("PC_SOURCE_DIR is not set (run the test with ctest)");
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, rel) >= len)
+		fail_msg("source path too long: %s/%s", dir, rel);
+}
+
+#define CSV_HEADER	"Service Name,Port Number,Transport Protocol," \
+	"Description,Assignee,Contact,Registration Date,Modification Date," \
+	"Reference,Service Code,Unauthorized Use Reported,Assignment Notes\r\n"
+
+/* ---- the embedded IANA CSV --------------------------------------------- */
+
+static void
+test_default_counts(void **state)
+{
+	struct registry		*reg = registry_new();
+	struct status_counts	 c;
+	char			 err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	assert_string_equal(registry_source(reg), "embedded IANA CSV");
+	/* README: the newest Registration/Modification date is 2026-04-09. */
+	assert_string_equal(registry_date(reg), "2026-04-09");
+
+	/* README "Per-protocol port status (IANA CSV, 2026-04-24)". */
+	count_status(reg, PC_PROTO_TCP, &c);
+	assert_int_equal(c.named, 6145);
+	assert_int_equal(c.noname, 7);
+	assert_int_equal(c.reserved, 250);
+	assert_int_equal(c.unassigned + c.dynamic, 59134);
+	assert_int_equal(c.dynamic, 16384);
+	assert_int_equal(c.multi, 116);
+
+	count_status(reg, PC_PROTO_UDP, &c);
+	assert_int_equal(c.named, 5752);
+	assert_int_equal(c.noname, 7);
+	assert_int_equal(c.reserved, 636);
+	assert_int_equal(c.unassigned + c.dynamic, 59141);
+	assert_int_equal(c.multi, 110);
+
+	count_status(reg, PC_PROTO_SCTP, &c);
+	assert_int_equal(c.named, 88);
+	assert_int_equal(c.noname, 0);
+	assert_int_equal(c.reserved, 1);
+	assert_int_equal(c.unassigned + c.dynamic, 65447);
+	assert_int_equal(c.multi, 0);
+
+	count_status(reg, PC_PROTO_DCCP, &c);
+	assert_int_equal(c.named, 9);
+	assert_int_equal(c.reserved, 1);
+	assert_int_equal(c.unassigned + c.dynamic, 65526);
+
+	/* Only assigned and reserved ports are stored. */
+	assert_int_equal(registry_count(reg),
+	    6145 + 7 + 250 + 5752 + 7 + 636 + 88 + 1 + 9 + 1);
+	registry_free(reg);
+}
+
+static void
+test_default_lookups(void **state)
+{
+	struct registry		*reg = registry_new();
+	const struct service	*s;
+	char			 err[PC_ERRBUF_SIZE] = "";
+	unsigned int		 port;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 443), "https");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 53), "domain");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 3306), "mysql");
+	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 4502), "a25-fap-fgw");
+	/* 4502 has rows for SCTP only. */
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 4502),
+	    REG_UNASSIGNED);
+	for (port = 6000; port <= 6063; port++) {
+		assert_string_equal(name_of(reg, PC_PROTO_TCP, port), "x11");
+		assert_string_equal(name_of(reg, PC_PROTO_UDP, port), "x11");
+	}
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 6064), "ndl-ahp-svc");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49152),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 65535),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
+	    REG_RESERVED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 0), REG_RESERVED);
+	assert_null(name_of(reg, PC_PROTO_TCP, 0));
+
+	s = registry_lookup(reg, PC_PROTO_TCP, 24);
+	assert_non_null(s);
+	assert_int_equal(s->status, REG_ASSIGNED);
+	assert_null(s->name);
+	assert_int_equal(s->nnames, 0);
+	assert_string_equal(s->description, "any private mail system");
+
+	s = registry_lookup(reg, PC_PROTO_TCP, 80);
+	assert_non_null(s);
+	assert_int_equal(s->nnames, 3);
+	assert_string_equal(s->names[0], "http");
+	assert_string_equal(s->names[1], "www");
+	assert_string_equal(s->names[2], "www-http");
+	assert_ptr_equal(s->name, s->names[0]);
+	assert_int_equal(s->port, 80);
+	assert_int_equal(s->proto, PC_PROTO_TCP);
+
+	/* Assigned inside Unassigned ranges (README "Inconsistencies"). */
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7775), "inetfs");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7997), "pushns");
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 7997),
+	    REG_RESERVED);
+	/* A protocol-less named range counts for tcp and udp. */
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 27005), "flex-lm");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 27005), "flex-lm");
+	/* UDP-Lite shares UDP's registry (RFC 3828). */
+	assert_string_equal(name_of(reg, PC_PROTO_UDPLITE, 53), "domain");
+	assert_null(registry_lookup(reg, PC_PROTO_COUNT, 53));
+	assert_int_equal(registry_status(reg, 99, 53), REG_UNASSIGNED);
+	registry_free(reg);
+}
+
+/* ---- format detection --------------------------------------------------- */
+
+static void
+test_detect_csv(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	reg = load_str("t.csv", CSV_HEADER "echo,7,tcp,Echo,,,,,,,,\r\n");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_int_equal(registry_count(reg), 1);
+	registry_free(reg);
+
+	/* A UTF-8 byte order mark in front of the header is accepted. */
+	reg = load_str("bom.csv", "\xef\xbb\xbf" CSV_HEADER
+	    "echo,7,udp,Echo,,,,,,,,\r\n");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 7), "echo");
+	registry_free(reg);
+}
+
+static void
+test_detect_legacy(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	/* In services(5) "echo 7/tcp Echo" would make "Echo" an alias. */
+	reg = load_str("pn.txt", "\nPORT NUMBERS\n(last updated 2003-11-13)\n"
+	    "echo 7/tcp Echo\n# 8/tcp Unassigned\n");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 1);
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->description,
+	    "Echo");
+	assert_string_equal(registry_date(reg), "2003-11-13");
+	registry_free(reg);
+}
+
+static void
+test_detect_services(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	reg = load_str("services", "echo 7/tcp ping # Echo\n");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 2);
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->names[1],
+	    "ping");
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->description,
+	    "Echo");
+	assert_null(registry_date(reg));
+	registry_free(reg);
+}
+
+/* ---- one test per policy ------------------------------------------------ */
+
+static void
+test_policy_ranges(void **state)
+{
+	struct registry	*reg;
+	unsigned int	 port;
+
+	(void)state;
+	reg = load_str("r.csv", CSV_HEADER "rng,100-163,tcp,R,,,,,,,,\r\n");
+	for (port = 100; port <= 163; port++)
+		assert_string_equal(name_of(reg, PC_PROTO_TCP, port), "rng");
+	assert_null(name_of(reg, PC_PROTO_TCP, 99));
+	assert_null(name_of(reg, PC_PROTO_TCP, 164));
+	assert_int_equal(registry_count(reg), 64);
+	registry_free(reg);
+
+	/* The whole port space in one row. */
+	reg = load_str("all.csv", CSV_HEADER "all,0-65535,udp,A,,,,,,,,\r\n");
+	assert_int_equal(registry_count(reg), 65536);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 65535),
+	    REG_ASSIGNED);
+	registry_free(reg);
+}
+
+static void
+test_policy_nameless_rows(void **state)
+{
+	struct registry		*reg;
+	const struct service	*s;
+
+	(void)state;
+	reg = load_str("n.csv", CSV_HEADER
+	    ",24,tcp,any private mail system,,,,,,,,\r\n"
+	    ",25,tcp,Reserved,,,,,,,,\r\n"
+	    ",26,tcp,Reserved - IANA,,,,,,,,\r\n"
+	    ",27,tcp,Unassigned,,,,,,,,\r\n"
+	    ",28,tcp,De-registered,,,,,,,,\r\n"
+	    "nameonly,,tcp,DNS-SD only,,,,,,,,\r\n");
+	s = registry_lookup(reg, PC_PROTO_TCP, 24);
+	assert_non_null(s);
+	assert_int_equal(s->status, REG_ASSIGNED);
+	assert_int_equal(s->nnames, 0);
+	assert_null(s->names);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 25),
+	    REG_RESERVED);
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 25)->description,
+	    "Reserved");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 26),
+	    REG_RESERVED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 27),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 28),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_count(reg), 3);
+	registry_free(reg);
+}
+
+static void
+test_policy_no_protocol(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	reg = load_str("p.csv", CSV_HEADER
+	    "both,300-301,,Both,,,,,,,,\r\n"
+	    ",302,,Reserved,,,,,,,,\r\n");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 301), "both");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 301), "both");
+	assert_null(name_of(reg, PC_PROTO_SCTP, 301));
+	assert_null(name_of(reg, PC_PROTO_DCCP, 301));
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 302),
+	    REG_RESERVED);
+	assert_int_equal(registry_status(reg, PC_PROTO_SCTP, 302),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_count(reg), 6);
+	registry_free(reg);
+}
+
+static void
+test_policy_reserved_unassigned(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	reg = load_str("ru.csv", CSV_HEADER
+	    ",400,tcp,Reserved,,,,,,,,\r\n"
+	    ",401-60000,,Unassigned,,,,,,,,\r\n");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 400),
+	    REG_RESERVED);
+	assert_null(registry_lookup(reg, PC_PROTO_TCP, 400)->name);
+	/* Unassigned rows are not stored, and 49152+ stays dynamic. */
+	assert_int_equal(registry_count(reg), 1);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 401),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49152),
+	    REG_DYNAMIC);
+	assert_string_equal(registry_status_name(REG_ASSIGNED), "assigned");
+	assert_string_equal(registry_status_name(REG_RESERVED), "reserved");
+	assert_string_equal(registry_status_name(REG_UNASSIGNED),
+	    "unassigned");
+	assert_string_equal(registry_status_name(REG_DYNAMIC), "dynamic");
+	registry_free(reg);
+}
+
+static void
+test_policy_overlaps(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	/* The order of rows does not matter, only their rank. */
+	reg = load_str("o.csv", CSV_HEADER
+	    "early,500,tcp,Before the range,,,,,,,,\r\n"
+	    ",490-510,,Unassigned,,,,,,,,\r\n"
+	    "late,505,tcp,After the range,,,,,,,,\r\n"
+	    ",506,tcp,Reserved,,,,,,,,\r\n"
+	    ",507,tcp,Reserved,,,,,,,,\r\n"
+	    "named,507,tcp,Beats reserved,,,,,,,,\r\n");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 500), "early");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 505), "late");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 506),
+	    REG_RESERVED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 507), "named");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 507)->nnames, 1);
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 507)->description,
+	    "Beats reserved");
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 500),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_count(reg), 4);
+	registry_free(reg);
+}
+
+static void
+test_policy_several_names(void **state)
+{
+	struct registry		*reg;
+	const struct service	*s;
+
+	(void)state;
+	reg = load_str("m.csv", CSV_HEADER
+	    "http,80,tcp,World Wide Web HTTP,,,,,,,,\r\n"
+	    "www,80,tcp,World Wide Web HTTP (alias),,,,,,,,\r\n"
+	    "http,80,tcp,Repeated,,,,,,,,\r\n"
+	    "www-http,80,tcp,World Wide Web HTTP,,,,,,,,\r\n");
+	s = registry_lookup(reg, PC_PROTO_TCP, 80);
+	assert_non_null(s);
+	assert_int_equal(s->nnames, 3);
+	assert_string_equal(s->name, "http");
+	assert_string_equal(s->names[1], "www");
+	assert_string_equal(s->names[2], "www-http");
+	assert_string_equal(s->description, "World Wide Web HTTP");
+	registry_free(reg);
+
+	/* services(5): aliases follow, and later lines add names. */
+	reg = load_str("svc", "http 80/tcp www # WWW\nalt 80/tcp\n");
+	s = registry_lookup(reg, PC_PROTO_TCP, 80);
+	assert_int_equal(s->nnames, 3);
+	assert_string_equal(s->names[0], "http");
+	assert_string_equal(s->names[1], "www");
+	assert_string_equal(s->names[2], "alt");
+	assert_string_equal(s->description, "WWW");
+	registry_free(reg);
+}
+
+static void
+test_policy_override(void **state)
+{
+	struct registry	*reg;
+	char		 err[PC_ERRBUF_SIZE] = "";
+	const char	*later =
+	    "PORT NUMBERS\r\n"
+	    "new-echo          7/tcp    Echo, renamed\r\n"
+	    "#                 9/tcp    Unassigned\r\n"
+	    "                 11/tcp    Reserved\r\n";
+
+	(void)state;
+	reg = load_str("first.csv", CSV_HEADER
+	    "echo,7,tcp,Echo,,,,,,,,\r\n"
+	    "echo,7,udp,Echo,,,,,,,,\r\n"
+	    "discard,9,tcp,Discard,,,,,,,,\r\n"
+	    "systat,11,tcp,Active Users,,,,,,,,\r\n"
+	    "daytime,13,tcp,Daytime,,,,,,,,\r\n");
+	assert_int_equal(registry_count(reg), 5);
+	assert_int_equal(registry_load_buffer(reg, "second.txt", later,
+	    strlen(later), err), 0);
+	/* Replaced, not merged: the old name is gone. */
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "new-echo");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 1);
+	/* An explicit unassigned row removes the earlier assignment. */
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 9),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 11),
+	    REG_RESERVED);
+	/* Not mentioned by the second file: kept. */
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 7), "echo");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 13), "daytime");
+	assert_int_equal(registry_count(reg), 4);
+	assert_string_equal(registry_source(reg), "second.txt");
+	registry_free(reg);
+}
+
+static void
+test_policy_failed_load_unchanged(void **state)
+{
+	struct registry	*reg;
+	char		 err[PC_ERRBUF_SIZE] = "";
+	const char	*bad = "echo2 7/tcp\nbroken 70000/tcp\n";
+
+	(void)state;
+	reg = load_str("good", "echo 7/tcp\nfoo 8/udp\n");
+	assert_int_equal(registry_load_buffer(reg, "bad", bad, strlen(bad),
+	    err), -1);
+	assert_string_equal(err, "bad:2: port 70000 out of range 0-65535");
+	/* The first line of the failed file was not applied. */
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 1);
+	assert_int_equal(registry_count(reg), 2);
+	assert_string_equal(registry_source(reg), "good");
+	registry_free(reg);
+}
+
+/* ---- bad lines ---------------------------------------------------------- */
+
+static void
+test_errors(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ CSV_HEADER "x,70000,tcp,X,,,,,,,,\r\n",
+		  "e:2: port 70000 out of range 0-65535" },
+		{ CSV_HEADER "echo,7,tcp,E,,,,,,,,\r\nx,20-10,tcp,X,,,,,,,,\r\n",
+		  "e:3: port range 20-10 is reversed" },
+		{ CSV_HEADER "x,5,xtp,X,,,,,,,,\r\n",
+		  "e:2: unknown protocol \"xtp\"" },
+		{ CSV_HEADER "x,5,tcp,X\r\n",
+		  "e:2: 4 fields, expected 12 as in the header" },
+		{ CSV_HEADER "x,five,tcp,X,,,,,,,,\r\n",
+		  "e:2: bad port number \"five\"" },
+		{ CSV_HEADER "a,1,tcp,\"two\nlines\",,,,,,,,\r\n"
+		  "x,5,tcp,\"never closed,,,,,,,,\r\n",
+		  "e:4: unterminated quoted field" },
+		{ CSV_HEADER "x,5,tcp,\"q\"x,,,,,,,,\r\n",
+		  "e:2: text after closing quote" },
+		{ "Service Name,Port Number,Transport Protocol\r\n",
+		  "e:1: CSV header lacks Service Name, Port Number, "
+		  "Transport Protocol or Description" },
+		{ "echo 7/tcp\nthis is not a services line\n",
+		  "e:2: expected port/protocol, found \"is\"" },
+		{ "echo 7/tcp\nlonely\n",
+		  "e:2: \"lonely\" has no port/protocol" },
+		{ "echo 7\n", "e:1: expected port/protocol, found \"7\"" },
+		{ "echo 7/\n", "e:1: empty protocol in \"7/\"" },
+		{ "echo 99999999999999999999/tcp\n",
+		  "e:1: port 99999999999999999999 out of range 0-65535" },
+		{ "x 9-3/udp\n", "e:1: port range 9-3 is reversed" },
+		{ "PORT NUMBERS\nfoo  70000/tcp  Foo\n",
+		  "e:2: port 70000 out of range 0-65535" },
+		{ "PORT NUMBERS\nfoo  1/xtp  Foo\n",
+		  "e:2: unknown protocol in \"1/xtp\"" },
+		{ "PORT NUMBERS\nfoo  30-20/tcp  Foo\n",
+		  "e:2: port range 30-20 is reversed" },
+	};
+	struct registry	*reg;
+	char		 err[PC_ERRBUF_SIZE];
+	size_t		 i;
+
+	(void)state;
+	reg = registry_new();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(err, "untouched");
+		assert_int_equal(registry_load_buffer(reg, "e", cases[i].text,
+		    strlen(cases[i].text), err), -1);
+		assert_string_equal(err, cases[i].want);
+	}
+	assert_int_equal(registry_count(reg), 0);
+	/* A NULL errbuf is allowed. */
+	assert_int_equal(registry_load_buffer(reg, "e", cases[0].text,
+	    strlen(cases[0].text), NULL), -1);
+	registry_free(reg);
+}
+
+static void
+test_tolerated(void **state)
+{
+	struct registry	*reg;
+
+	(void)state;
+	/* Blank lines, comments and AppleTalk in services(5). */
+	reg = load_str("svc", "\n# comment only\n   \t\nat-rtmp 1/ddp\n"
+	    "echo 7/tcp\r\n");
+	assert_int_equal(registry_count(reg), 1);
+	registry_free(reg);
+
+	/* Legacy prose, contacts, withdrawn keywords, references. */
+	reg = load_str("pn", "PORT NUMBERS\n"
+	    "The Registered Ports are in the range 1024-49151.\n"
+	    "#                          Jon Postel <postel@isi.edu>\n"
+	    "#unitary         126/tcp    Unisys Unitary Login\n"
+	    "#               300-200    Unassigned\n"
+	    "domain\n"
+	    "REFERENCES\n"
+	    "fake 1234/tcp  after the references\n");
+	assert_int_equal(registry_count(reg), 0);
+	registry_free(reg);
+
+	/* A blank line between CSV records. */
+	reg = load_str("b.csv", CSV_HEADER "\r\necho,7,tcp,E,,,,,,,,\r\n");
+	assert_int_equal(registry_count(reg), 1);
+	registry_free(reg);
+}
+
+static void
+test_error_file_line(void **state)
+{
+	struct registry	*reg = registry_new();
+	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE];
+	char		 want[PC_ERRBUF_SIZE];
+
+	(void)state;
+	source_path(path, sizeof(path),
+	    "tests/fixtures/registry/bad-port.services");
+	assert_int_equal(registry_load_file(reg, path, err), -1);
+	snprintf(want, sizeof(want), "%s:3: port 70000 out of range 0-65535",
+	    path);
+	assert_string_equal(err, want);
+	assert_int_equal(registry_count(reg), 0);
+
+	source_path(path, sizeof(path), "tests/fixtures/registry/missing");
+	assert_int_equal(registry_load_file(reg, path, err), -1);
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	assert_string_equal(err, want);
+	registry_free(reg);
+}
+
+/* ---- fixture files, one per format -------------------------------------- */
+
+static void
+test_fixture_csv(void **state)
+{
+	struct registry		*reg = registry_new();
+	const struct service	*s;
+	char			 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	source_path(path, sizeof(path), "tests/fixtures/registry/mini.csv");
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(registry_date(reg), "2020-01-15");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 0), REG_RESERVED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_null(name_of(reg, PC_PROTO_TCP, 24));
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 24),
+	    REG_ASSIGNED);
+	/* Quoted description with a line break and doubled quotes. */
+	s = registry_lookup(reg, PC_PROTO_TCP, 63);
+	assert_int_equal(s->nnames, 2);
+	assert_string_equal(s->names[0], "whoispp");
+	assert_string_equal(s->names[1], "whois++");
+	assert_string_equal(s->description, "whois++\nIANA assigned this "
+	    "well-formed service name as a replacement for \"whois++\".");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 80)->nnames, 3);
+	/* 85-86/udp named inside 81-89 Unassigned (tcp and udp). */
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 85), "range-svc");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 86), "range-svc");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 85),
+	    REG_UNASSIGNED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 100), "both");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 100), "both");
+	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 101), "sctp-only");
+	assert_string_equal(name_of(reg, PC_PROTO_DCCP, 102), "dccp-only");
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 103),
+	    REG_RESERVED);
+	/* 0, 7, 24, 63, 80, 85, 86, 100 x2, 101, 102, 103 */
+	assert_int_equal(registry_count(reg), 12);
+	registry_free(reg);
+}
+
+static void
+test_fixture_legacy(void **state)
+{
+	struct registry	*reg = registry_new();
+	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+	unsigned int	 port;
+
+	(void)state;
+	source_path(path, sizeof(path),
+	    "tests/fixtures/registry/legacy-mini.txt");
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(registry_date(reg), "2005-12-22");
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 0), REG_RESERVED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 24),
+	    REG_ASSIGNED);
+	assert_null(name_of(reg, PC_PROTO_TCP, 24));
+	assert_null(registry_lookup(reg, PC_PROTO_TCP, 126));
+	for (port = 6000; port <= 6063; port++)
+		assert_string_equal(name_of(reg, PC_PROTO_TCP, port), "x11");
+	assert_null(name_of(reg, PC_PROTO_UDP, 6000));
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 3325), "active-net");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 6400), "info-aps");
+	assert_null(registry_lookup(reg, PC_PROTO_TCP, 6400)->description);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 10110),
+	    REG_UNASSIGNED);
+	/* Windows-1252 bytes pass through untouched. */
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP,
+	    12007)->description, "Accuracer Dynamic \x96 Network");
+	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 9902), "a-sctp");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
+	    REG_RESERVED);
+	assert_null(registry_lookup(reg, PC_PROTO_TCP, 1234));
+	/* 0 x2, 7, 24, 64 x11, 4+4 active-net, 6400 x2, 12007, 9902, 49151 x2 */
+	assert_int_equal(registry_count(reg), 2 + 1 + 1 + 64 + 8 + 2 + 1 + 1 +
+	    2);
+	registry_free(reg);
+}
+
+static void
+test_fixture_services(void **state)
+{
+	struct registry		*reg = registry_new();
+	const struct service	*s;
+	char			 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	source_path(path, sizeof(path), "tests/fixtures/registry/services-mini");
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	assert_null(registry_date(reg));
+	s = registry_lookup(reg, PC_PROTO_TCP, 9);
+	assert_int_equal(s->nnames, 3);
+	assert_string_equal(s->names[1], "sink");
+	assert_string_equal(s->names[2], "null");
+	assert_null(s->description);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 1), "tcpmux");
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 1)->description,
+	    "TCP port service multiplexer");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 6063), "x11");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 6000), "x11");
+	assert_null(name_of(reg, PC_PROTO_SCTP, 6000));
+	assert_string_equal(name_of(reg, PC_PROTO_DCCP, 7000), "multi");
+	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 7000), "multi");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 6667), "ircu");
+	assert_null(name_of(reg, PC_PROTO_UDP, 6667));
+	/* 1, 9, 25, 80, 64 x2 x11, 4 multi, 5 ircu; ddp is skipped */
+	assert_int_equal(registry_count(reg), 4 + 128 + 4 + 5);
+	registry_free(reg);
+}
+
+/* ---- real files --------------------------------------------------------- */
+
+/* Path under ../shared/registry, or NULL (and a message) if absent. */
+static int
+shared_path(char *buf, size_t len, const char *rel)
+{
+	char	dir[TEST_PATH_MAX];
+
+	source_path(dir, sizeof(dir), "../shared/registry");
+	if (access(dir, R_OK) != 0) {
+		print_message("skipping: %s is absent\n", dir);
+		return (-1);
+	}
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, rel) >= len)
+		fail_msg("path too long: %s/%s", dir, rel);
+	return (0);
+}
+
+static void
+test_legacy_2003(void **state)
+{
+	struct registry		*reg = registry_new();
+	struct status_counts	 c;
+	char			 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	if (shared_path(path, sizeof(path), "seeds/port-numbers-2003.txt")) {
+		registry_free(reg);
+		skip();
+	}
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(registry_date(reg), "2003-11-13");
+	/* README section 5: 36 named rows (42 has two), 24 and 35, 0. */
+	count_status(reg, PC_PROTO_TCP, &c);
+	assert_int_equal(c.named, 35);
+	assert_int_equal(c.noname, 2);
+	assert_int_equal(c.reserved, 1);
+	assert_int_equal(c.multi, 1);
+	count_status(reg, PC_PROTO_UDP, &c);
+	assert_int_equal(c.named, 35);
+	assert_int_equal(c.noname, 2);
+	assert_int_equal(c.reserved, 1);
+	count_status(reg, PC_PROTO_SCTP, &c);
+	assert_int_equal(c.named + c.reserved, 0);
+	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 42)->names[1],
+	    "nameserver");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 2), "compressnet");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 52), "xns-time");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 4),
+	    REG_UNASSIGNED);
+	registry_free(reg);
+}
+
+static void
+test_legacy_2005(void **state)
+{
+	struct registry		*reg = registry_new();
+	struct status_counts	 c;
+	char			 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	if (shared_path(path, sizeof(path), "port-numbers-2005-12-22.txt")) {
+		registry_free(reg);
+		skip();
+	}
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(registry_date(reg), "2005-12-22");
+	/*
+	 * README section 3 gives 4,854/4,846 assigned, 7 "any private",
+	 * and 41/42 reserved.  We count one more reserved port on each
+	 * protocol: "# 49151 IANA Reserved", which the README's rule (the
+	 * description must start with "Reserved") leaves unassigned.
+	 */
+	count_status(reg, PC_PROTO_TCP, &c);
+	assert_int_equal(c.named, 4854);
+	assert_int_equal(c.noname, 7);
+	assert_int_equal(c.reserved, 41 + 1);
+	count_status(reg, PC_PROTO_UDP, &c);
+	assert_int_equal(c.named, 4846);
+	assert_int_equal(c.noname, 7);
+	assert_int_equal(c.reserved, 42 + 1);
+	count_status(reg, PC_PROTO_SCTP, &c);
+	assert_int_equal(c.named, 11);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
+	    REG_RESERVED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 6063), "x11");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 7350), "swx");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 12007), "accuracer");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 80), "http");
+	/* "#unitary 126/tcp" is commented out: nxedit stays alone. */
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 126), "nxedit");
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 126)->nnames, 1);
+	/* "# 24322-24248 Unassigned" (a typo) is skipped, not an error. */
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 24300),
+	    REG_UNASSIGNED);
+	registry_free(reg);
+}
+
+static void
+test_etc_services(void **state)
+{
+	struct registry	*reg = registry_new();
+	char		 err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	if (access("/etc/services", R_OK) != 0) {
+		/* Not a skip: the same shapes are in services-mini. */
+		print_message("note: no /etc/services on this machine\n");
+		registry_free(reg);
+		return;
+	}
+	if (registry_load_file(reg, "/etc/services", err) != 0)
+		fail_msg("%s", err);
+	assert_true(registry_count(reg) > 0);
+	assert_null(registry_date(reg));
+	registry_free(reg);
+}
+
+static void
+test_override_default_with_file(void **state)
+{
+	struct registry	*reg = registry_new();
+	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+	size_t		 before;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	before = registry_count(reg);
+	source_path(path, sizeof(path), "tests/fixtures/registry/services-mini");
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	/* The services file names 9/tcp "discard sink null". */
+	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 9)->nnames, 3);
+	/* 7000/sctp was unassigned in IANA; the file assigns it. */
+	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 7000), "multi");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 443), "https");
+	assert_true(registry_count(reg) > before);
+	/* The date stays that of the CSV: services files carry none. */
+	assert_string_equal(registry_date(reg), "2026-04-09");
+	registry_free(reg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_counts),
+		cmocka_unit_test(test_default_lookups),
+		cmocka_unit_test(test_detect_csv),
+		cmocka_unit_test(test_detect_legacy),
+		cmocka_unit_test(test_detect_services),
+		cmocka_unit_test(test_policy_ranges),
+		cmocka_unit_test(test_policy_nameless_rows),
+		cmocka_unit_test(test_policy_no_protocol),
+		cmocka_unit_test(test_policy_reserved_unassigned),
+		cmocka_unit_test(test_policy_overlaps),
+		cmocka_unit_test(test_policy_several_names),
+		cmocka_unit_test(test_policy_override),
+		cmocka_unit_test(test_policy_failed_load_unchanged),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_tolerated),
+		cmocka_unit_test(test_error_file_line),
+		cmocka_unit_test(test_fixture_csv),
+		cmocka_unit_test(test_fixture_legacy),
+		cmocka_unit_test(test_fixture_services),
+		cmocka_unit_test(test_legacy_2003),
+		cmocka_unit_test(test_legacy_2005),
+		cmocka_unit_test(test_etc_services),
+		cmocka_unit_test(test_override_default_with_file),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
