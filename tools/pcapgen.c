@@ -1,0 +1,2969 @@
+/*
+ * pcapgen - write small, deterministic test captures and their ground truth.
+ *
+ * Usage: pcapgen SCENARIO OUTFILE [options]    (pcapgen --list for scenarios)
+ *
+ * Every scenario builds real frames from the outside in: the payload is put
+ * first, then each header is pushed in front of it (transport, IP, tunnel,
+ * link), so lengths and checksums are known when a header is written.  The
+ * same arguments always give byte-identical files: time starts at
+ * 2026-01-01T00:00:00Z and all randomness comes from a seeded splitmix64
+ * generator, never from time() or rand().
+ *
+ * Next to OUTFILE the generator writes OUTFILE.truth.tsv, which says what
+ * the capture holds by construction (the generator chose who is client and
+ * who is server), one line per row:
+ *	kind<TAB>proto<TAB>port<TAB>packets<TAB>bytes
+ * kind "service" names the transport and the SERVER port ("-" for the
+ * ephemeral row of two unassigned dynamic ports), kind "counter" names a
+ * decode counter (icmp, icmpv6, other_ip, non_ip, fragment, truncated,
+ * malformed, unsupported_link), and a last "total" line counts every frame.
+ * Bytes are wire lengths (the pcap "len" field).
+ *
+ * Files are written by hand rather than through libpcap so that both byte
+ * orders, nanosecond timestamps and multi-interface pcapng can be produced.
+ * Formats: pcap (draft-ietf-opsawg-pcap), pcapng (draft-ietf-opsawg-pcapng).
+ */
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portclass/proto.h"
+
+/* 2026-01-01T00:00:00Z, the first timestamp of every capture. */
+#define PG_EPOCH_SEC		1767225600ULL
+#define PG_NSEC			1000000000ULL
+#define PG_MSEC			1000000ULL
+#define PG_USEC			1000ULL
+
+#define PG_FRAME_SIZE		8192	/* room for a 3000-byte datagram */
+#define PG_HEADROOM		1024	/* space for headers pushed in front */
+#define PG_MAX_IFACES		4
+#define PG_MAX_ROWS		256
+#define PG_SNAPLEN_DEFAULT	262144
+#define PG_ETHER_MIN		60	/* minimum Ethernet frame without FCS */
+
+/* pcap and pcapng framing (draft-ietf-opsawg-pcap, -pcapng). */
+#define PCAP_MAGIC_USEC		0xa1b2c3d4U
+#define PCAP_MAGIC_NSEC		0xa1b23c4dU
+#define PCAPNG_SHB		0x0a0d0d0aU
+#define PCAPNG_IDB		0x00000001U
+#define PCAPNG_EPB		0x00000006U
+#define PCAPNG_BOM		0x1a2b3c4dU
+#define PCAPNG_OPT_TSRESOL	9
+
+/* Link types written in files that proto.h does not name. */
+#define LINKTYPE_USER0		147	/* reserved for private use */
+
+/* Decode counters, in the order the truth file lists them. */
+enum pg_counter {
+	CNT_ICMP = 0,
+	CNT_ICMPV6,
+	CNT_OTHER_IP,
+	CNT_NON_IP,
+	CNT_FRAGMENT,
+	CNT_TRUNCATED,
+	CNT_MALFORMED,
+	CNT_UNSUPPORTED_LINK,
+	CNT_COUNT
+};
+
+static const char *const pg_counter_names[CNT_COUNT] = {
+	"icmp", "icmpv6", "other_ip", "non_ip", "fragment", "truncated",
+	"malformed", "unsupported_link"
+};
+
+/* Where a frame belongs, decided by the scenario that built it. */
+enum tag_kind {
+	TAG_SERVICE = 0,	/* proto + server port */
+	TAG_EPHEMERAL,		/* proto, no service port */
+	TAG_COUNTER		/* one of enum pg_counter */
+};
+
+struct tag {
+	uint8_t		kind;	/* enum tag_kind */
+	uint8_t		what;	/* enum pc_proto or enum pg_counter */
+	uint16_t	port;
+};
+
+struct truth_row {
+	struct tag	tag;
+	uint64_t	packets;
+	uint64_t	bytes;
+};
+
+/* One interface of the output file (pcap has exactly one). */
+struct pg_iface {
+	uint16_t	linktype;
+	uint32_t	snaplen;
+	int		nsec;		/* timestamps in nanoseconds */
+};
+
+/* A frame under construction: bytes live in buf[head, tail). */
+struct frame {
+	uint8_t		buf[PG_FRAME_SIZE];
+	size_t		head;
+	size_t		tail;
+	size_t		need;	/* buf offset where the counted header ends */
+	uint8_t		nh;	/* IP protocol of what starts at head */
+	uint16_t	etype;	/* EtherType of what starts at head */
+};
+
+/* An IPv4 or IPv6 address. */
+struct addr {
+	int		v;		/* 4 or 6 */
+	uint8_t		a[16];
+};
+
+/* Ways of carrying an IP packet to the wire. */
+enum wrap {
+	W_ETH = 0,	/* Ethernet II */
+	W_VLAN,		/* one 802.1Q tag */
+	W_QINQ,		/* 802.1ad S-tag + 802.1Q C-tag */
+	W_QINQ9100,	/* pre-standard 0x9100 + 802.1Q */
+	W_MPLS,		/* two MPLS labels over Ethernet */
+	W_PPPOE,	/* PPPoE session over Ethernet */
+	W_SLL,		/* Linux cooked v1 */
+	W_SLL2,		/* Linux cooked v2 */
+	W_NONE,		/* raw IP (LINKTYPE_RAW, IPV4, IPV6) */
+	W_NULL,		/* BSD loopback, AF in file byte order */
+	W_LOOP,		/* OpenBSD loopback, AF in network order */
+	W_PPP,		/* PPP with address/control */
+	W_NFLOG,	/* Linux NFLOG TLVs */
+	W_IPIP,		/* IPv4 in IPv4 over Ethernet */
+	W_6IN4,		/* IPv6 in IPv4 over Ethernet */
+	W_GRE,		/* plain GRE */
+	W_GRE_KS,	/* GRE with key and sequence number */
+	W_GRE_TEB,	/* GRE transparent Ethernet bridging */
+	W_ERSPAN2,	/* ERSPAN type II */
+	W_ERSPAN3,	/* ERSPAN type III */
+	W_ERSPAN3_O,	/* ERSPAN type III with platform sub-header */
+	W_VXLAN		/* VXLAN over UDP 4789 */
+};
+
+/* A conversation between a client and a server, in one encapsulation. */
+struct conv {
+	uint8_t		proto;		/* enum pc_proto */
+	struct addr	cli, srv;
+	uint16_t	cport, sport;
+	uint8_t		cmac[6], smac[6];
+	int		wrap;		/* enum wrap */
+	int		iface;		/* pcapng interface index */
+	unsigned	ext;		/* EXT_* IPv6 extension headers */
+	uint32_t	cseq, sseq;	/* next TCP sequence numbers */
+	uint64_t	gap;		/* mean time between packets, ns */
+	struct tag	tag;		/* truth row of every packet */
+};
+
+#define EXT_HBH		0x01	/* hop-by-hop options */
+#define EXT_DST		0x02	/* destination options */
+#define EXT_RT		0x04	/* routing (segment routing, none left) */
+#define EXT_AH		0x08	/* authentication header */
+#define EXT_FRAG	0x10	/* atomic fragment */
+
+/* The generator: output file, clock, randomness and the truth table. */
+struct gen {
+	FILE		*fp;
+	const char	*path;
+	int		 pcapng;
+	int		 big;		/* big-endian file */
+	int		 nsec;		/* --nanosecond */
+	uint32_t	 snaplen_opt;	/* --snaplen, 0 if not given */
+	int		 started;	/* file header written */
+	int		 niface;
+	struct pg_iface	 ifs[PG_MAX_IFACES];
+	uint64_t	 rng;
+	uint64_t	 now;		/* ns since the Unix epoch */
+	uint16_t	 ipid;
+	uint32_t	 tunseq;	/* GRE/ERSPAN sequence numbers */
+	uint64_t	 npackets;	/* bench: --packets */
+	uint64_t	 nflows;	/* bench: --flows */
+	size_t		 nrows;
+	struct truth_row rows[PG_MAX_ROWS];
+	uint64_t	 cnt_packets[CNT_COUNT];
+	uint64_t	 cnt_bytes[CNT_COUNT];
+	uint64_t	 tot_packets, tot_bytes;
+	char		*iobuf;
+};
+
+static void	pg_fatal(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
+
+static void
+pg_fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("pcapgen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Randomness and time                                                  */
+/* ------------------------------------------------------------------ */
+
+/* splitmix64 (Steele, Lea, Flood 2014): tiny, seedable, good enough. */
+static uint64_t
+pg_rand(struct gen *g)
+{
+	uint64_t	z;
+
+	g->rng += 0x9e3779b97f4a7c15ULL;
+	z = g->rng;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
+/* A number in [0, n); n > 0. */
+static uint32_t
+pg_rand_below(struct gen *g, uint32_t n)
+{
+	return ((uint32_t)(pg_rand(g) % n));
+}
+
+/* Let time pass: mean ns, with up to a quarter of it as jitter. */
+static void
+pg_wait(struct gen *g, uint64_t ns)
+{
+	uint64_t	jitter = ns / 4;
+
+	g->now += ns - jitter / 2;
+	if (jitter > 0)
+		g->now += pg_rand(g) % jitter;
+}
+
+/* A dynamic (ephemeral) port, RFC 6335 section 6. */
+static uint16_t
+pg_dynport(struct gen *g)
+{
+	return ((uint16_t)(PORT_DYNAMIC_MIN + pg_rand_below(g, 65536 -
+	    PORT_DYNAMIC_MIN)));
+}
+
+/* ------------------------------------------------------------------ */
+/* Truth bookkeeping                                                    */
+/* ------------------------------------------------------------------ */
+
+static struct tag
+tag_service(int proto, uint16_t port)
+{
+	struct tag	t = { TAG_SERVICE, (uint8_t)proto, port };
+
+	return (t);
+}
+
+static struct tag
+tag_ephemeral(int proto)
+{
+	struct tag	t = { TAG_EPHEMERAL, (uint8_t)proto, 0 };
+
+	return (t);
+}
+
+static struct tag
+tag_counter(int cnt)
+{
+	struct tag	t = { TAG_COUNTER, (uint8_t)cnt, 0 };
+
+	return (t);
+}
+
+static void
+truth_add(struct gen *g, struct tag t, uint32_t wirelen)
+{
+	size_t	i;
+
+	g->tot_packets++;
+	g->tot_bytes += wirelen;
+	if (t.kind == TAG_COUNTER) {
+		g->cnt_packets[t.what]++;
+		g->cnt_bytes[t.what] += wirelen;
+		return;
+	}
+	for (i = 0; i < g->nrows; i++) {
+		if (g->rows[i].tag.kind == t.kind &&
+		    g->rows[i].tag.what == t.what &&
+		    g->rows[i].tag.port == t.port)
+			break;
+	}
+	if (i == g->nrows) {
+		if (g->nrows == PG_MAX_ROWS)
+			pg_fatal("too many truth rows");
+		g->rows[i].tag = t;
+		g->nrows++;
+	}
+	g->rows[i].packets++;
+	g->rows[i].bytes += wirelen;
+}
+
+/* Services by protocol, then port, the ephemeral row last. */
+static int
+truth_cmp(const void *a, const void *b)
+{
+	const struct truth_row	*x = a, *y = b;
+
+	if (x->tag.what != y->tag.what)
+		return (x->tag.what < y->tag.what ? -1 : 1);
+	if (x->tag.kind != y->tag.kind)
+		return (x->tag.kind < y->tag.kind ? -1 : 1);
+	if (x->tag.port != y->tag.port)
+		return (x->tag.port < y->tag.port ? -1 : 1);
+	return (0);
+}
+
+static void
+truth_write(struct gen *g)
+{
+	char	 path[4096];
+	FILE	*fp;
+	size_t	 i;
+
+	if (snprintf(path, sizeof(path), "%s.truth.tsv", g->path) >=
+	    (int)sizeof(path))
+		pg_fatal("%s: path too long", g->path);
+	if ((fp = fopen(path, "w")) == NULL)
+		pg_fatal("%s: %s", path, strerror(errno));
+	qsort(g->rows, g->nrows, sizeof(g->rows[0]), truth_cmp);
+	for (i = 0; i < g->nrows; i++) {
+		if (g->rows[i].tag.kind == TAG_SERVICE)
+			fprintf(fp, "service\t%s\t%u\t%llu\t%llu\n",
+			    pc_proto_name(g->rows[i].tag.what),
+			    g->rows[i].tag.port,
+			    (unsigned long long)g->rows[i].packets,
+			    (unsigned long long)g->rows[i].bytes);
+		else
+			fprintf(fp, "service\t%s\t-\t%llu\t%llu\n",
+			    pc_proto_name(g->rows[i].tag.what),
+			    (unsigned long long)g->rows[i].packets,
+			    (unsigned long long)g->rows[i].bytes);
+	}
+	for (i = 0; i < CNT_COUNT; i++) {
+		if (g->cnt_packets[i] == 0)
+			continue;
+		fprintf(fp, "counter\t%s\t-\t%llu\t%llu\n", pg_counter_names[i],
+		    (unsigned long long)g->cnt_packets[i],
+		    (unsigned long long)g->cnt_bytes[i]);
+	}
+	fprintf(fp, "total\t-\t-\t%llu\t%llu\n",
+	    (unsigned long long)g->tot_packets,
+	    (unsigned long long)g->tot_bytes);
+	if (fclose(fp) != 0)
+		pg_fatal("%s: %s", path, strerror(errno));
+}
+
+/* ------------------------------------------------------------------ */
+/* File writer: pcap or pcapng, either byte order                      */
+/* ------------------------------------------------------------------ */
+
+/* Store v in the file's byte order. */
+static void
+out_put16(const struct gen *g, uint8_t *p, uint16_t v)
+{
+	if (g->big) {
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+	} else {
+		p[0] = (uint8_t)v;
+		p[1] = (uint8_t)(v >> 8);
+	}
+}
+
+static void
+out_put32(const struct gen *g, uint8_t *p, uint32_t v)
+{
+	if (g->big) {
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+	} else {
+		p[0] = (uint8_t)v;
+		p[1] = (uint8_t)(v >> 8);
+		p[2] = (uint8_t)(v >> 16);
+		p[3] = (uint8_t)(v >> 24);
+	}
+}
+
+static void
+out_write(struct gen *g, const void *p, size_t n)
+{
+	if (n > 0 && fwrite(p, 1, n, g->fp) != n)
+		pg_fatal("%s: %s", g->path, strerror(errno));
+}
+
+/*
+ * Declare an interface before the first frame.  The user's --snaplen wins
+ * over the scenario's; --nanosecond turns on nanoseconds everywhere.
+ */
+static int
+out_add_iface(struct gen *g, uint16_t linktype, uint32_t snaplen, int nsec)
+{
+	if (g->started)
+		pg_fatal("interface added after the first frame");
+	if (g->niface == PG_MAX_IFACES)
+		pg_fatal("too many interfaces");
+	if (g->niface == 1 && !g->pcapng)
+		pg_fatal("this scenario needs --pcapng (several link types)");
+	g->ifs[g->niface].linktype = linktype;
+	g->ifs[g->niface].snaplen = g->snaplen_opt ? g->snaplen_opt : snaplen;
+	g->ifs[g->niface].nsec = nsec || g->nsec;
+	return (g->niface++);
+}
+
+static void
+out_pcap_header(struct gen *g)
+{
+	uint8_t	h[24];
+
+	memset(h, 0, sizeof(h));
+	out_put32(g, h, g->ifs[0].nsec ? PCAP_MAGIC_NSEC : PCAP_MAGIC_USEC);
+	out_put16(g, h + 4, 2);			/* version 2.4 */
+	out_put16(g, h + 6, 4);
+	out_put32(g, h + 16, g->ifs[0].snaplen);
+	out_put32(g, h + 20, g->ifs[0].linktype);
+	out_write(g, h, sizeof(h));
+}
+
+/* Section header block, then one interface description block per iface. */
+static void
+out_pcapng_header(struct gen *g)
+{
+	uint8_t	b[32];
+	int	i;
+	uint32_t len;
+
+	memset(b, 0, sizeof(b));
+	out_put32(g, b, PCAPNG_SHB);
+	out_put32(g, b + 4, 28);
+	out_put32(g, b + 8, PCAPNG_BOM);
+	out_put16(g, b + 12, 1);		/* version 1.0 */
+	out_put16(g, b + 14, 0);
+	memset(b + 16, 0xff, 8);		/* section length unknown */
+	out_put32(g, b + 24, 28);
+	out_write(g, b, 28);
+
+	for (i = 0; i < g->niface; i++) {
+		len = g->ifs[i].nsec ? 32 : 20;
+		memset(b, 0, sizeof(b));
+		out_put32(g, b, PCAPNG_IDB);
+		out_put32(g, b + 4, len);
+		out_put16(g, b + 8, g->ifs[i].linktype);
+		out_put32(g, b + 12, g->ifs[i].snaplen);
+		if (g->ifs[i].nsec) {
+			/* if_tsresol 9 (units of 1e-9 s), then end of opts */
+			out_put16(g, b + 16, PCAPNG_OPT_TSRESOL);
+			out_put16(g, b + 18, 1);
+			b[20] = 9;
+			out_put32(g, b + 28, len);
+		} else
+			out_put32(g, b + 16, len);
+		out_write(g, b, len);
+	}
+}
+
+/*
+ * Write one frame of wirelen bytes on interface iface, of which at most the
+ * interface's snaplen is kept.  Returns the captured length.
+ */
+static uint32_t
+out_frame(struct gen *g, int iface, const uint8_t *p, uint32_t wirelen,
+    uint32_t caplen)
+{
+	const struct pg_iface	*ifp = &g->ifs[iface];
+	uint8_t			 h[28];
+	uint64_t		 ts;
+	static const uint8_t	 pad[4];
+
+	if (!g->started) {
+		if (g->pcapng)
+			out_pcapng_header(g);
+		else
+			out_pcap_header(g);
+		g->started = 1;
+	}
+	if (caplen > ifp->snaplen)
+		caplen = ifp->snaplen;
+	if (caplen > wirelen)
+		caplen = wirelen;
+	if (!g->pcapng) {
+		out_put32(g, h, (uint32_t)(g->now / PG_NSEC));
+		out_put32(g, h + 4, (uint32_t)(ifp->nsec ? g->now % PG_NSEC :
+		    g->now % PG_NSEC / PG_USEC));
+		out_put32(g, h + 8, caplen);
+		out_put32(g, h + 12, wirelen);
+		out_write(g, h, 16);
+		out_write(g, p, caplen);
+		return (caplen);
+	}
+	ts = ifp->nsec ? g->now : g->now / PG_USEC;
+	out_put32(g, h, PCAPNG_EPB);
+	out_put32(g, h + 4, 32 + ((caplen + 3) & ~3U));
+	out_put32(g, h + 8, (uint32_t)iface);
+	out_put32(g, h + 12, (uint32_t)(ts >> 32));
+	out_put32(g, h + 16, (uint32_t)ts);
+	out_put32(g, h + 20, caplen);
+	out_put32(g, h + 24, wirelen);
+	out_write(g, h, 28);
+	out_write(g, p, caplen);
+	out_write(g, pad, (4 - caplen % 4) % 4);
+	out_put32(g, h, 32 + ((caplen + 3) & ~3U));
+	out_write(g, h, 4);
+	return (caplen);
+}
+
+/* ------------------------------------------------------------------ */
+/* Frame buffer                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+frame_reset(struct frame *f)
+{
+	f->head = f->tail = PG_HEADROOM;
+	f->need = 0;
+	f->nh = PC_IPPROTO_NONE;
+	f->etype = 0;
+}
+
+static size_t
+frame_len(const struct frame *f)
+{
+	return (f->tail - f->head);
+}
+
+static uint8_t *
+frame_data(struct frame *f)
+{
+	return (f->buf + f->head);
+}
+
+/* Room for n more bytes at the end (payload, padding). */
+static uint8_t *
+frame_append(struct frame *f, size_t n)
+{
+	uint8_t	*p;
+
+	if (PG_FRAME_SIZE - f->tail < n)
+		pg_fatal("frame overflow");
+	p = f->buf + f->tail;
+	memset(p, 0, n);
+	f->tail += n;
+	return (p);
+}
+
+static void
+frame_put(struct frame *f, const void *data, size_t n)
+{
+	memcpy(frame_append(f, n), data, n);
+}
+
+static void
+frame_put_rand(struct gen *g, struct frame *f, size_t n)
+{
+	uint8_t	*p = frame_append(f, n);
+	size_t	 i;
+	uint64_t r = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i % 8 == 0)
+			r = pg_rand(g);
+		p[i] = (uint8_t)(r >> (i % 8 * 8));
+	}
+}
+
+/* Room for an n-byte header in front of what is there. */
+static uint8_t *
+frame_push(struct frame *f, size_t n)
+{
+	if (f->head < n)
+		pg_fatal("frame headroom exhausted");
+	f->head -= n;
+	memset(f->buf + f->head, 0, n);
+	return (f->buf + f->head);
+}
+
+/*
+ * Remember where the header that decides the frame's row ends.  Transport
+ * headers always set it (the outermost one wins, as pushes go outwards);
+ * others only when nothing inside them did.
+ */
+static void
+frame_need(struct frame *f, size_t hdrlen, int force)
+{
+	if (force || f->need == 0)
+		f->need = f->head + hdrlen;
+}
+
+/* Pad a short Ethernet frame to the 60-byte minimum (IEEE 802.3). */
+static void
+frame_pad_ether(struct frame *f)
+{
+	if (frame_len(f) < PG_ETHER_MIN)
+		frame_append(f, PG_ETHER_MIN - frame_len(f));
+}
+
+static void
+put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checksums                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Internet checksum (RFC 1071): add n bytes to a running sum. */
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return (sum);
+}
+
+static uint16_t
+csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)~sum);
+}
+
+/* The pseudo-header of RFC 9293 section 3.1 / RFC 8200 section 8.1. */
+static uint32_t
+csum_pseudo(const struct addr *src, const struct addr *dst, uint8_t proto,
+    uint32_t len)
+{
+	uint32_t	sum;
+	size_t		alen = src->v == 4 ? 4 : 16;
+
+	sum = csum_add(0, src->a, alen);
+	sum = csum_add(sum, dst->a, alen);
+	sum += proto;
+	sum += len >> 16;
+	sum += len & 0xffff;
+	return (sum);
+}
+
+/* CRC32c (Castagnoli) as SCTP uses it, RFC 9260 appendix A. */
+static uint32_t
+crc32c(const uint8_t *p, size_t n)
+{
+	uint32_t	crc = 0xffffffffU;
+	size_t		i;
+	int		k;
+
+	for (i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78U & (0U - (crc & 1)));
+	}
+	return (~crc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transport headers                                                    */
+/* ------------------------------------------------------------------ */
+
+/* TCP (RFC 9293); an MSS option is added to SYNs. */
+static void
+tcp_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+    uint8_t flags)
+{
+	size_t	 hlen = (flags & TH_SYN) ? 24 : 20;
+	uint8_t	*h = frame_push(f, hlen);
+	uint32_t len = (uint32_t)frame_len(f);
+
+	put_be16(h, sport);
+	put_be16(h + 2, dport);
+	put_be32(h + 4, seq);
+	put_be32(h + 8, (flags & TH_ACK) ? ack : 0);
+	h[12] = (uint8_t)(hlen / 4 << 4);
+	h[13] = flags;
+	put_be16(h + 14, 64240);		/* window */
+	if (hlen == 24) {
+		h[20] = 2;			/* MSS, RFC 9293 3.2 */
+		h[21] = 4;
+		put_be16(h + 22, src->v == 4 ? 1460 : 1440);
+	}
+	put_be16(h + 16, csum_fold(csum_add(csum_pseudo(src, dst,
+	    PC_IPPROTO_TCP, len), h, len)));
+	f->nh = PC_IPPROTO_TCP;
+	frame_need(f, PORTS_LEN, 1);
+}
+
+/* UDP (RFC 768) or UDP-Lite (RFC 3828) with checksum coverage cov. */
+static void
+udp_push_proto(struct frame *f, const struct addr *src,
+    const struct addr *dst, uint16_t sport, uint16_t dport, uint8_t proto,
+    uint16_t cov)
+{
+	uint8_t		*h = frame_push(f, UDP_HDR_LEN);
+	uint32_t	 len = (uint32_t)frame_len(f);
+	uint16_t	 sum;
+
+	put_be16(h, sport);
+	put_be16(h + 2, dport);
+	/* UDP-Lite puts its coverage where UDP has its length. */
+	put_be16(h + 4, proto == PC_IPPROTO_UDP ? (uint16_t)len : cov);
+	sum = csum_fold(csum_add(csum_pseudo(src, dst, proto, len), h,
+	    proto == PC_IPPROTO_UDP || cov == 0 ? len : cov));
+	put_be16(h + 6, sum == 0 ? 0xffff : sum);
+	f->nh = proto;
+	frame_need(f, PORTS_LEN, 1);
+}
+
+static void
+udp_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint16_t sport, uint16_t dport)
+{
+	udp_push_proto(f, src, dst, sport, dport, PC_IPPROTO_UDP, 0);
+}
+
+/* SCTP common header (RFC 9260 3.1) in front of the chunks already put. */
+static void
+sctp_push(struct frame *f, uint16_t sport, uint16_t dport, uint32_t vtag)
+{
+	uint8_t		*h = frame_push(f, SCTP_COMMON_HDR_LEN);
+	uint32_t	 crc;
+
+	put_be16(h, sport);
+	put_be16(h + 2, dport);
+	put_be32(h + 4, vtag);
+	crc = crc32c(h, frame_len(f));
+	/* The CRC goes on the wire least significant byte first. */
+	h[8] = (uint8_t)crc;
+	h[9] = (uint8_t)(crc >> 8);
+	h[10] = (uint8_t)(crc >> 16);
+	h[11] = (uint8_t)(crc >> 24);
+	f->nh = PC_IPPROTO_SCTP;
+	frame_need(f, SCTP_COMMON_HDR_LEN, 1);
+}
+
+/* An SCTP chunk with value bytes (padded to 4, RFC 9260 3.2). */
+static void
+sctp_chunk(struct frame *f, uint8_t type, uint8_t flags, const uint8_t *v,
+    size_t vlen)
+{
+	uint8_t	*c = frame_append(f, (4 + vlen + 3) & ~(size_t)3);
+
+	c[0] = type;
+	c[1] = flags;
+	put_be16(c + 2, (uint16_t)(4 + vlen));
+	memcpy(c + 4, v, vlen);
+}
+
+/* DCCP packet types (RFC 4340 5.1). */
+#define DCCP_REQUEST	0
+#define DCCP_RESPONSE	1
+#define DCCP_DATA	2
+#define DCCP_ACK	3
+#define DCCP_DATAACK	4
+#define DCCP_CLOSE	6
+#define DCCP_RESET	7
+
+/*
+ * DCCP generic header with 48-bit sequence numbers (X=1), plus the
+ * acknowledgement sub-header and service code where the type has them.
+ */
+static void
+dccp_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint16_t sport, uint16_t dport, int type, uint64_t seq, uint64_t ack,
+    uint32_t service)
+{
+	size_t		 hlen = 16;
+	uint8_t		*h;
+	uint32_t	 len;
+
+	if (type != DCCP_REQUEST && type != DCCP_DATA)
+		hlen += 8;			/* acknowledgement sub-header */
+	if (type == DCCP_REQUEST || type == DCCP_RESPONSE)
+		hlen += 4;			/* service code */
+	if (type == DCCP_RESET)
+		hlen += 4;			/* reset code and data */
+	h = frame_push(f, hlen);
+	len = (uint32_t)frame_len(f);
+	put_be16(h, sport);
+	put_be16(h + 2, dport);
+	h[4] = (uint8_t)(hlen / 4);		/* data offset */
+	h[5] = 0;				/* CCVal 0, CsCov 0: all */
+	h[8] = (uint8_t)(type << 1 | 1);	/* type, X = 1 */
+	h[10] = (uint8_t)(seq >> 40);
+	h[11] = (uint8_t)(seq >> 32);
+	put_be32(h + 12, (uint32_t)seq);
+	if (type != DCCP_REQUEST && type != DCCP_DATA) {
+		h[18] = (uint8_t)(ack >> 40);
+		h[19] = (uint8_t)(ack >> 32);
+		put_be32(h + 20, (uint32_t)ack);
+	}
+	if (type == DCCP_REQUEST)
+		put_be32(h + 16, service);
+	else if (type == DCCP_RESPONSE)
+		put_be32(h + 24, service);
+	put_be16(h + 6, csum_fold(csum_add(csum_pseudo(src, dst,
+	    PC_IPPROTO_DCCP, len), h, len)));
+	f->nh = PC_IPPROTO_DCCP;
+	frame_need(f, PORTS_LEN, 1);
+}
+
+/* ICMP (RFC 792) header; rest is the second 32-bit word. */
+static void
+icmp_push(struct frame *f, uint8_t type, uint8_t code, uint32_t rest)
+{
+	uint8_t	*h = frame_push(f, 8);
+
+	h[0] = type;
+	h[1] = code;
+	put_be32(h + 4, rest);
+	put_be16(h + 2, csum_fold(csum_add(0, h, frame_len(f))));
+	f->nh = PC_IPPROTO_ICMP;
+	f->need = 0;	/* counted by IP protocol; quoted headers never read */
+}
+
+/* ICMPv6 (RFC 4443), checksummed with the IPv6 pseudo-header. */
+static void
+icmp6_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint8_t type, uint8_t code, uint32_t rest)
+{
+	uint8_t		*h = frame_push(f, 8);
+	uint32_t	 len = (uint32_t)frame_len(f);
+
+	h[0] = type;
+	h[1] = code;
+	put_be32(h + 4, rest);
+	put_be16(h + 2, csum_fold(csum_add(csum_pseudo(src, dst,
+	    PC_IPPROTO_ICMPV6, len), h, len)));
+	f->nh = PC_IPPROTO_ICMPV6;
+	f->need = 0;	/* counted by IP protocol; quoted headers never read */
+}
+
+/* ------------------------------------------------------------------ */
+/* IP headers                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * IPv4 (RFC 791) with optlen bytes of options (a multiple of 4); frag is
+ * the flags + fragment offset field.  Protocol is what the frame starts
+ * with (f->nh).
+ */
+static void
+ip4_push_opt(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint16_t id, uint16_t frag, size_t optlen)
+{
+	size_t	 hlen = IPV4_HDR_MIN + optlen;
+	uint8_t	*h = frame_push(f, hlen);
+
+	h[0] = (uint8_t)(0x40 | hlen / 4);
+	put_be16(h + 2, (uint16_t)frame_len(f));
+	put_be16(h + 4, id);
+	put_be16(h + 6, frag);
+	h[8] = 64;
+	h[9] = f->nh;
+	memcpy(h + 12, src->a, 4);
+	memcpy(h + 16, dst->a, 4);
+	if (optlen > 0) {
+		/* Record Route (RFC 791 3.1) with empty slots, then EOL. */
+		h[20] = 7;
+		h[21] = (uint8_t)(optlen - 1);
+		h[22] = 4;
+	}
+	put_be16(h + 10, csum_fold(csum_add(0, h, hlen)));
+	f->nh = PC_IPPROTO_IPIP;
+	f->etype = ETHERTYPE_IP;
+	frame_need(f, hlen, 0);
+}
+
+static void
+ip4_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint16_t id)
+{
+	/* DF for TCP, as stacks with path MTU discovery send it. */
+	ip4_push_opt(f, src, dst, id, f->nh == PC_IPPROTO_TCP ? 0x4000 : 0, 0);
+}
+
+/* IPv6 (RFC 8200); next header is what the frame starts with. */
+static void
+ip6_push(struct frame *f, const struct addr *src, const struct addr *dst,
+    uint8_t hlim)
+{
+	uint8_t	*h = frame_push(f, IPV6_HDR_LEN);
+
+	h[0] = 0x60;
+	put_be16(h + 4, (uint16_t)(frame_len(f) - IPV6_HDR_LEN));
+	h[6] = f->nh;
+	h[7] = hlim;
+	memcpy(h + 8, src->a, 16);
+	memcpy(h + 24, dst->a, 16);
+	f->nh = PC_IPPROTO_IPV6;
+	f->etype = ETHERTYPE_IPV6;
+	frame_need(f, IPV6_HDR_LEN, 0);
+}
+
+/* Hop-by-hop or destination options header of len8 8-octet units, PadN. */
+static void
+ip6_opts_push(struct frame *f, uint8_t type, size_t len8)
+{
+	size_t	 len = len8 * 8;
+	uint8_t	*h = frame_push(f, len);
+
+	h[0] = f->nh;
+	h[1] = (uint8_t)(len8 - 1);
+	h[2] = 1;				/* PadN */
+	h[3] = (uint8_t)(len - 4);
+	f->nh = type;
+	frame_need(f, len, 0);
+}
+
+/* Segment routing header (RFC 8754) with one segment, none left. */
+static void
+ip6_routing_push(struct frame *f, const struct addr *seg)
+{
+	uint8_t	*h = frame_push(f, 24);
+
+	h[0] = f->nh;
+	h[1] = 2;				/* 16 bytes past the first 8 */
+	h[2] = 4;				/* routing type 4: SRH */
+	h[3] = 0;				/* segments left */
+	h[4] = 0;				/* last entry */
+	memcpy(h + 8, seg->a, 16);
+	f->nh = PC_IPPROTO_ROUTING;
+	frame_need(f, 24, 0);
+}
+
+/* Fragment header (RFC 8200 4.5); off in 8-octet units. */
+static void
+ip6_frag_push(struct frame *f, uint16_t off, int more, uint32_t id)
+{
+	uint8_t	*h = frame_push(f, IPV6_FRAG_HDR_LEN);
+
+	h[0] = f->nh;
+	put_be16(h + 2, (uint16_t)(off << 3 | (more ? 1 : 0)));
+	put_be32(h + 4, id);
+	f->nh = PC_IPPROTO_FRAGMENT;
+	frame_need(f, IPV6_FRAG_HDR_LEN, 0);
+}
+
+/* Authentication header (RFC 4302) with a 96-bit ICV of zeros. */
+static void
+ip6_ah_push(struct frame *f, uint32_t spi, uint32_t seq)
+{
+	uint8_t	*h = frame_push(f, 24);
+
+	h[0] = f->nh;
+	h[1] = 24 / 4 - 2;			/* length in 32-bit words - 2 */
+	put_be32(h + 4, spi);
+	put_be32(h + 8, seq);
+	f->nh = PC_IPPROTO_AH;
+	frame_need(f, 24, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tunnel headers                                                       */
+/* ------------------------------------------------------------------ */
+
+/* GRE (RFC 2784, key and sequence RFC 2890); protocol is f->etype. */
+static void
+gre_push(struct frame *f, uint16_t flags, uint32_t key, uint32_t seq)
+{
+	size_t	 hlen = GRE_HDR_MIN;
+	uint8_t	*h;
+	size_t	 o = GRE_HDR_MIN;
+
+	if (flags & GRE_KEY)
+		hlen += 4;
+	if (flags & GRE_SEQ)
+		hlen += 4;
+	h = frame_push(f, hlen);
+	put_be16(h, flags);
+	put_be16(h + 2, f->etype);
+	if (flags & GRE_KEY) {
+		put_be32(h + o, key);
+		o += 4;
+	}
+	if (flags & GRE_SEQ)
+		put_be32(h + o, seq);
+	f->nh = PC_IPPROTO_GRE;
+	frame_need(f, hlen, 0);
+}
+
+/* ERSPAN type II header (draft-foschiano-erspan, section 4.1). */
+static void
+erspan2_push(struct frame *f, uint16_t session, uint32_t index)
+{
+	uint8_t	*h = frame_push(f, ERSPAN2_HDR_LEN);
+
+	put_be16(h, 1 << 12 | 10);		/* ver 1, VLAN 10 */
+	put_be16(h + 2, session & 0x3ff);	/* COS 0, En 0, T 0 */
+	put_be32(h + 4, index & 0xfffff);
+	f->etype = ETHERTYPE_ERSPAN2;
+	frame_need(f, ERSPAN2_HDR_LEN, 0);
+}
+
+/* ERSPAN type III header, with the optional platform sub-header if o. */
+static void
+erspan3_push(struct frame *f, uint16_t session, uint32_t ts, int o)
+{
+	size_t	 hlen = ERSPAN3_HDR_LEN + (o ? ERSPAN3_SUBHDR_LEN : 0);
+	uint8_t	*h = frame_push(f, hlen);
+
+	put_be16(h, 2 << 12 | 10);		/* ver 2, VLAN 10 */
+	put_be16(h + 2, session & 0x3ff);
+	put_be32(h + 4, ts);
+	put_be16(h + 8, 0);			/* security group tag */
+	h[11] = (uint8_t)(o ? 1 : 0);		/* ..., Gra 0, O */
+	if (o) {
+		h[12] = 3 << 2;			/* platform ID 3 */
+		put_be32(h + 16, ts);
+	}
+	f->etype = ETHERTYPE_ERSPAN3;
+	frame_need(f, hlen, 0);
+}
+
+/* VXLAN header (RFC 7348 5): I flag and a 24-bit VNI. */
+static void
+vxlan_push(struct frame *f, uint32_t vni)
+{
+	uint8_t	*h = frame_push(f, 8);
+
+	h[0] = 0x08;
+	put_be32(h + 4, vni << 8);
+}
+
+/* ------------------------------------------------------------------ */
+/* Link-layer headers                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Ethernet II; the type is what the frame starts with (f->etype). */
+static void
+eth_push(struct frame *f, const uint8_t dst[6], const uint8_t src[6])
+{
+	uint8_t	*h = frame_push(f, ETHER_HDR_LEN);
+
+	memcpy(h, dst, 6);
+	memcpy(h + 6, src, 6);
+	put_be16(h + 12, f->etype);
+	f->etype = ETHERTYPE_TEB;
+	frame_need(f, ETHER_HDR_LEN, 0);
+}
+
+/* A VLAN tag: TCI + inner type; the outer TPID becomes tpid. */
+static void
+vlan_push(struct frame *f, uint16_t tpid, uint16_t vid)
+{
+	uint8_t	*h = frame_push(f, VLAN_TAG_LEN);
+
+	put_be16(h, vid & 0x0fff);
+	put_be16(h + 2, f->etype);
+	f->etype = tpid;
+	frame_need(f, VLAN_TAG_LEN, 0);
+}
+
+/* An MPLS label stack entry (RFC 3032). */
+static void
+mpls_push(struct frame *f, uint32_t label, int bos)
+{
+	uint8_t	*h = frame_push(f, MPLS_LABEL_LEN);
+
+	put_be32(h, label << 12 | (bos ? 0x100U : 0) | 64);
+	f->etype = ETHERTYPE_MPLS;
+	frame_need(f, MPLS_LABEL_LEN, 0);
+}
+
+static uint16_t
+ppp_proto_of(const struct frame *f)
+{
+	return (f->etype == ETHERTYPE_IPV6 ? PPP_IPV6 : PPP_IP);
+}
+
+/* PPPoE session header (RFC 2516) and the PPP protocol field. */
+static void
+pppoe_push(struct frame *f, uint16_t session)
+{
+	uint16_t	 proto = ppp_proto_of(f);
+	uint8_t		*h = frame_push(f, PPPOE_HDR_LEN + 2);
+
+	h[0] = 0x11;				/* version 1, type 1 */
+	h[1] = 0;				/* code: session data */
+	put_be16(h + 2, session);
+	put_be16(h + 4, (uint16_t)(frame_len(f) - PPPOE_HDR_LEN));
+	put_be16(h + 6, proto);
+	f->etype = ETHERTYPE_PPPOE_SESS;
+	frame_need(f, PPPOE_HDR_LEN + 2, 0);
+}
+
+/* PPP in HDLC-like framing, DLT_PPP (RFC 1662 address and control). */
+static void
+ppp_push(struct frame *f)
+{
+	uint16_t	 proto = ppp_proto_of(f);
+	uint8_t		*h = frame_push(f, 4);
+
+	h[0] = PPP_ADDRESS;
+	h[1] = PPP_CONTROL;
+	put_be16(h + 2, proto);
+	frame_need(f, 4, 0);
+}
+
+/* Linux cooked v1: packet type, ARPHRD_ETHER, the sender's address. */
+static void
+sll_push(struct frame *f, uint16_t pkttype, const uint8_t mac[6])
+{
+	uint8_t	*h = frame_push(f, SLL_HDR_LEN);
+
+	put_be16(h, pkttype);
+	put_be16(h + 2, 1);			/* ARPHRD_ETHER */
+	put_be16(h + 4, 6);
+	memcpy(h + 6, mac, 6);
+	put_be16(h + 14, f->etype);
+	frame_need(f, SLL_HDR_LEN, 0);
+}
+
+/* Linux cooked v2: protocol first, then interface index and the rest. */
+static void
+sll2_push(struct frame *f, uint8_t pkttype, uint32_t ifindex,
+    const uint8_t mac[6])
+{
+	uint8_t	*h = frame_push(f, SLL2_HDR_LEN);
+
+	put_be16(h, f->etype);
+	put_be32(h + 4, ifindex);
+	put_be16(h + 8, 1);			/* ARPHRD_ETHER */
+	h[10] = pkttype;
+	h[11] = 6;
+	memcpy(h + 12, mac, 6);
+	frame_need(f, SLL2_HDR_LEN, 0);
+}
+
+/* BSD loopback: a 4-byte address family, in file order or big-endian. */
+static void
+null_push(const struct gen *g, struct frame *f, uint32_t af, int netorder)
+{
+	uint8_t	*h = frame_push(f, NULL_HDR_LEN);
+
+	if (netorder)
+		put_be32(h, af);
+	else
+		out_put32(g, h, af);
+	frame_need(f, NULL_HDR_LEN, 0);
+}
+
+/*
+ * NFLOG (Linux nfnetlink_log): a 4-byte header, then TLVs whose length and
+ * type are in the writing host's order (here the file's), each padded to 4
+ * bytes.  The packet itself is the NFULA_PAYLOAD TLV.
+ */
+static void
+nflog_push(const struct gen *g, struct frame *f)
+{
+	static const char	 prefix[] = "pcapgen";
+	size_t			 plen = frame_len(f);
+	size_t			 pad = (4 - plen % 4) % 4;
+	uint16_t		 etype = f->etype;
+	uint8_t			*h;
+
+	frame_append(f, pad);
+	/* header 4 + packet header TLV 8 + prefix TLV 12 + payload TLV 4 */
+	h = frame_push(f, 4 + 8 + 12 + 4);
+	h[0] = etype == ETHERTYPE_IPV6 ? 10 : 2;	/* AF_INET6 / AF_INET */
+	h[1] = 0;					/* version */
+	put_be16(h + 2, 5);				/* resource id */
+	out_put16(g, h + 4, 8);
+	out_put16(g, h + 6, 1);				/* NFULA_PACKET_HDR */
+	put_be16(h + 8, etype);
+	h[10] = 3;					/* NF_INET_FORWARD */
+	out_put16(g, h + 12, 4 + sizeof(prefix));
+	out_put16(g, h + 14, 10);			/* NFULA_PREFIX */
+	memcpy(h + 16, prefix, sizeof(prefix));
+	out_put16(g, h + 24, (uint16_t)(4 + plen));
+	out_put16(g, h + 26, NFULA_PAYLOAD);
+	frame_need(f, 28, 0);
+}
+
+/* ARP request or reply for IPv4 over Ethernet (RFC 826). */
+static void
+arp_put(struct frame *f, int op, const uint8_t sha[6], const uint8_t *spa,
+    const uint8_t tha[6], const uint8_t *tpa)
+{
+	uint8_t	*p = frame_append(f, 28);
+
+	put_be16(p, 1);
+	put_be16(p + 2, ETHERTYPE_IP);
+	p[4] = 6;
+	p[5] = 4;
+	put_be16(p + 6, (uint16_t)op);
+	memcpy(p + 8, sha, 6);
+	memcpy(p + 14, spa, 4);
+	memcpy(p + 18, tha, 6);
+	memcpy(p + 24, tpa, 4);
+	f->etype = ETHERTYPE_ARP;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses                                                            */
+/* ------------------------------------------------------------------ */
+
+static struct addr
+A(const char *s)
+{
+	struct addr	a;
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET, s, a.a) == 1)
+		a.v = 4;
+	else if (inet_pton(AF_INET6, s, a.a) == 1)
+		a.v = 6;
+	else
+		pg_fatal("bad address %s", s);
+	return (a);
+}
+
+static const uint8_t mac_gw[6] = { 0x00, 0x1b, 0x21, 0x3a, 0x00, 0x01 };
+static const uint8_t mac_a[6] = { 0x3c, 0x22, 0xfb, 0x10, 0x00, 0x0a };
+static const uint8_t mac_b[6] = { 0x3c, 0x22, 0xfb, 0x10, 0x00, 0x0b };
+static const uint8_t mac_c[6] = { 0xa4, 0x83, 0xe7, 0x20, 0x00, 0x0c };
+static const uint8_t mac_nas[6] = { 0x00, 0x11, 0x32, 0x05, 0x00, 0x05 };
+static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t mac_zero[6];
+static const uint8_t mac_tun[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x07 };
+
+/* ------------------------------------------------------------------ */
+/* Emitting frames                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write a frame with the row it belongs to.  If the interface's snaplen
+ * cuts the frame before the header that decides its row, the frame is
+ * truncated instead; otherwise it counts where it would, by wire length.
+ */
+static void
+emit(struct gen *g, int iface, struct frame *f, struct tag t)
+{
+	uint32_t	wirelen = (uint32_t)frame_len(f);
+	uint32_t	caplen;
+
+	caplen = out_frame(g, iface, frame_data(f), wirelen, wirelen);
+	if (caplen < wirelen && f->need > f->head + caplen)
+		t = tag_counter(CNT_TRUNCATED);
+	truth_add(g, t, wirelen);
+}
+
+/* Write a frame of which only caplen bytes were captured. */
+static void
+emit_cut(struct gen *g, int iface, struct frame *f, uint32_t caplen,
+    struct tag t)
+{
+	truth_add(g, t, (uint32_t)frame_len(f));
+	out_frame(g, iface, frame_data(f), (uint32_t)frame_len(f), caplen);
+}
+
+/*
+ * Carry the IP packet in f to the wire as w says.  Tunnels add an outer
+ * IPv4 header between the tunnel endpoints; VXLAN also moves the frame to
+ * the udp/4789 row, since UDP tunnels are not opened (decode.h).
+ */
+static void
+wrap(struct gen *g, struct frame *f, int w, const uint8_t *dmac,
+    const uint8_t *smac, int to_srv, struct tag *t)
+{
+	static const uint32_t	 af6[3] = { BSD_AF_INET6_BSD,
+	    BSD_AF_INET6_FREEBSD, BSD_AF_INET6_DARWIN };
+	struct addr		 te1 = A("192.0.2.1"), te2 = A("192.0.2.2");
+	const struct addr	*ts = to_srv ? &te1 : &te2;
+	const struct addr	*td = to_srv ? &te2 : &te1;
+	int			 v6 = f->etype == ETHERTYPE_IPV6;
+
+	switch (w) {
+	case W_ETH:
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_VLAN:
+		vlan_push(f, ETHERTYPE_VLAN, 100);
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_QINQ:
+		vlan_push(f, ETHERTYPE_VLAN, 200);
+		vlan_push(f, ETHERTYPE_QINQ, 3000);
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_QINQ9100:
+		vlan_push(f, ETHERTYPE_VLAN, 201);
+		vlan_push(f, ETHERTYPE_QINQ_OLD, 3001);
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_MPLS:
+		mpls_push(f, 1000 + (uint32_t)v6, 1);
+		mpls_push(f, 16001, 0);
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_PPPOE:
+		pppoe_push(f, 0x1234);
+		eth_push(f, dmac, smac);
+		frame_pad_ether(f);
+		break;
+	case W_SLL:
+		sll_push(f, to_srv ? 4 : 0, smac);	/* outgoing / to us */
+		break;
+	case W_SLL2:
+		sll2_push(f, to_srv ? 4 : 0, 2, smac);
+		break;
+	case W_NONE:
+		break;
+	case W_NULL:
+		null_push(g, f, v6 ? af6[g->ipid % 3] : BSD_AF_INET, 0);
+		break;
+	case W_LOOP:
+		null_push(g, f, v6 ? BSD_AF_INET6_BSD : BSD_AF_INET, 1);
+		break;
+	case W_PPP:
+		ppp_push(f);
+		break;
+	case W_NFLOG:
+		nflog_push(g, f);
+		break;
+	case W_IPIP:
+	case W_6IN4:
+		ip4_push(f, ts, td, g->ipid++);
+		eth_push(f, mac_tun, mac_gw);
+		frame_pad_ether(f);
+		break;
+	case W_GRE:
+		gre_push(f, 0, 0, 0);
+		ip4_push(f, ts, td, g->ipid++);
+		eth_push(f, mac_tun, mac_gw);
+		break;
+	case W_GRE_KS:
+		gre_push(f, GRE_KEY | GRE_SEQ, 0x00010203, g->tunseq++);
+		ip4_push(f, ts, td, g->ipid++);
+		eth_push(f, mac_tun, mac_gw);
+		break;
+	case W_GRE_TEB:
+	case W_ERSPAN2:
+	case W_ERSPAN3:
+	case W_ERSPAN3_O:
+	case W_VXLAN:
+		eth_push(f, dmac, smac);	/* the inner frame */
+		frame_pad_ether(f);
+		if (w == W_GRE_TEB)
+			gre_push(f, 0, 0, 0);
+		else if (w == W_ERSPAN2) {
+			erspan2_push(f, 7, g->tunseq);
+			gre_push(f, GRE_SEQ, 0, g->tunseq++);
+		} else if (w == W_ERSPAN3 || w == W_ERSPAN3_O) {
+			erspan3_push(f, 9, (uint32_t)(g->now / PG_USEC),
+			    w == W_ERSPAN3_O);
+			gre_push(f, GRE_SEQ, 0, g->tunseq++);
+		} else {
+			vxlan_push(f, 4242);
+			/* source port from a hash of the inner flow */
+			udp_push(f, ts, td, (uint16_t)(PORT_DYNAMIC_MIN + 777 +
+			    (to_srv ? 0 : 1)), 4789);
+			*t = tag_service(PC_PROTO_UDP, 4789);
+		}
+		ip4_push(f, ts, td, g->ipid++);
+		eth_push(f, mac_tun, mac_gw);
+		break;
+	default:
+		pg_fatal("unknown wrap %d", w);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Conversations                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+conv_init(struct gen *g, struct conv *c, int proto, const char *cli,
+    uint16_t cport, const char *srv, uint16_t sport)
+{
+	memset(c, 0, sizeof(*c));
+	c->proto = (uint8_t)proto;
+	c->cli = A(cli);
+	c->srv = A(srv);
+	if (c->cli.v != c->srv.v)
+		pg_fatal("mixed address families %s %s", cli, srv);
+	c->cport = cport;
+	c->sport = sport;
+	memcpy(c->cmac, mac_a, 6);
+	memcpy(c->smac, mac_gw, 6);
+	c->wrap = W_ETH;
+	c->cseq = (uint32_t)pg_rand(g);
+	c->sseq = (uint32_t)pg_rand(g);
+	c->gap = 20 * PG_MSEC;
+	c->tag = tag_service(proto, sport);
+}
+
+/*
+ * Put the IP header(s) in front of the transport already in f, wrap it
+ * and write it.
+ */
+static void
+conv_send(struct gen *g, struct conv *c, struct frame *f, int to_srv)
+{
+	const struct addr	*src = to_srv ? &c->cli : &c->srv;
+	const struct addr	*dst = to_srv ? &c->srv : &c->cli;
+	struct tag		 t = c->tag;
+
+	pg_wait(g, c->gap);
+	if (src->v == 4)
+		ip4_push(f, src, dst, g->ipid++);
+	else {
+		/* RFC 8200 4.1 order: HBH, DST, RT, FRAG, AH, DST, upper. */
+		if (c->ext & EXT_DST)
+			ip6_opts_push(f, PC_IPPROTO_DSTOPTS, 1);
+		if (c->ext & EXT_AH)
+			ip6_ah_push(f, 0x1000, g->ipid);
+		if (c->ext & EXT_FRAG)
+			ip6_frag_push(f, 0, 0, 0x5000u + g->ipid);
+		if (c->ext & EXT_RT)
+			ip6_routing_push(f, dst);
+		if (c->ext & EXT_HBH)
+			ip6_opts_push(f, PC_IPPROTO_HOPOPTS, 1);
+		g->ipid++;
+		ip6_push(f, src, dst, 64);
+	}
+	wrap(g, f, c->wrap, to_srv ? c->smac : c->cmac,
+	    to_srv ? c->cmac : c->smac, to_srv, &t);
+	emit(g, c->iface, f, t);
+}
+
+/* One TCP segment with len payload bytes (data, or random if NULL). */
+static void
+conv_tcp(struct gen *g, struct conv *c, int to_srv, uint8_t flags,
+    const void *data, size_t len)
+{
+	struct frame	 f;
+	uint32_t	*seq = to_srv ? &c->cseq : &c->sseq;
+	uint32_t	 ack = to_srv ? c->sseq : c->cseq;
+
+	frame_reset(&f);
+	if (data != NULL)
+		frame_put(&f, data, len);
+	else
+		frame_put_rand(g, &f, len);
+	tcp_push(&f, to_srv ? &c->cli : &c->srv, to_srv ? &c->srv : &c->cli,
+	    to_srv ? c->cport : c->sport, to_srv ? c->sport : c->cport,
+	    *seq, ack, flags);
+	*seq += (uint32_t)len + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	conv_send(g, c, &f, to_srv);
+}
+
+/* Three-way handshake (RFC 9293 3.5). */
+static void
+tcp_open(struct gen *g, struct conv *c)
+{
+	conv_tcp(g, c, 1, TH_SYN, NULL, 0);
+	conv_tcp(g, c, 0, TH_SYN | TH_ACK, NULL, 0);
+	conv_tcp(g, c, 1, TH_ACK, NULL, 0);
+}
+
+/*
+ * Send len bytes one way in segments of at most the MSS (data, or random
+ * if NULL); the peer acknowledges every second segment and the last.
+ */
+static void
+tcp_send(struct gen *g, struct conv *c, int to_srv, const void *data,
+    size_t len)
+{
+	size_t		mss = c->cli.v == 4 ? 1460 : 1440;
+	size_t		off = 0, n;
+	unsigned	seg = 0;
+
+	while (off < len) {
+		n = len - off < mss ? len - off : mss;
+		conv_tcp(g, c, to_srv, TH_ACK | (off + n == len ? 0x08 : 0),
+		    data ? (const uint8_t *)data + off : NULL, n);
+		off += n;
+		if (++seg % 2 == 0 || off == len)
+			conv_tcp(g, c, !to_srv, TH_ACK, NULL, 0);
+	}
+}
+
+/* Orderly close started by the client: FIN, FIN+ACK, ACK. */
+static void
+tcp_close(struct gen *g, struct conv *c)
+{
+	conv_tcp(g, c, 1, TH_FIN | TH_ACK, NULL, 0);
+	conv_tcp(g, c, 0, TH_FIN | TH_ACK, NULL, 0);
+	conv_tcp(g, c, 1, TH_ACK, NULL, 0);
+}
+
+/* A request/response TCP session of nreq exchanges, open to close. */
+static void
+tcp_session(struct gen *g, struct conv *c, int nreq, size_t req, size_t rsp)
+{
+	int	i;
+
+	tcp_open(g, c);
+	for (i = 0; i < nreq; i++) {
+		tcp_send(g, c, 1, NULL, req + pg_rand_below(g, 64));
+		tcp_send(g, c, 0, NULL, rsp + pg_rand_below(g, 256));
+	}
+	tcp_close(g, c);
+}
+
+/* One UDP (or UDP-Lite) datagram with data or len random bytes. */
+static void
+conv_udp(struct gen *g, struct conv *c, int to_srv, const void *data,
+    size_t len)
+{
+	struct frame	f;
+
+	frame_reset(&f);
+	if (data != NULL)
+		frame_put(&f, data, len);
+	else
+		frame_put_rand(g, &f, len);
+	udp_push_proto(&f, to_srv ? &c->cli : &c->srv,
+	    to_srv ? &c->srv : &c->cli, to_srv ? c->cport : c->sport,
+	    to_srv ? c->sport : c->cport,
+	    c->proto == PC_PROTO_UDPLITE ? PC_IPPROTO_UDPLITE : PC_IPPROTO_UDP,
+	    c->proto == PC_PROTO_UDPLITE ? UDP_HDR_LEN : 0);
+	conv_send(g, c, &f, to_srv);
+}
+
+/* ------------------------------------------------------------------ */
+/* Application payloads (enough for tcpdump to decode them sanely)      */
+/* ------------------------------------------------------------------ */
+
+/* Encode a dotted name as DNS labels (RFC 1035 3.1); returns the length. */
+static size_t
+dns_name(uint8_t *p, const char *name)
+{
+	size_t		n = 0, l;
+	const char	*dot;
+
+	while (*name != '\0') {
+		dot = strchr(name, '.');
+		l = dot ? (size_t)(dot - name) : strlen(name);
+		p[n++] = (uint8_t)l;
+		memcpy(p + n, name, l);
+		n += l;
+		name += l + (dot ? 1 : 0);
+	}
+	p[n++] = 0;
+	return (n);
+}
+
+/*
+ * A DNS query (rdata == NULL) or its answer with one record of the query
+ * type (4 bytes for A, 16 for AAAA).  Returns the message length.
+ */
+static size_t
+dns_msg(uint8_t *p, uint16_t id, const char *name, uint16_t qtype,
+    const struct addr *rdata)
+{
+	size_t	n = 12;
+
+	memset(p, 0, 12);
+	put_be16(p, id);
+	put_be16(p + 2, rdata ? 0x8180 : 0x0100);	/* RD, or QR RD RA */
+	put_be16(p + 4, 1);
+	put_be16(p + 6, rdata ? 1 : 0);
+	n += dns_name(p + n, name);
+	put_be16(p + n, qtype);
+	put_be16(p + n + 2, 1);				/* IN */
+	n += 4;
+	if (rdata != NULL) {
+		put_be16(p + n, 0xc00c);		/* question name */
+		put_be16(p + n + 2, qtype);
+		put_be16(p + n + 4, 1);
+		put_be32(p + n + 6, 300);
+		put_be16(p + n + 10, rdata->v == 4 ? 4 : 16);
+		memcpy(p + n + 12, rdata->a, rdata->v == 4 ? 4 : 16);
+		n += 12 + (rdata->v == 4 ? 4 : 16);
+	}
+	return (n);
+}
+
+/* A DNS lookup over conversation c: query then answer. */
+static void
+dns_lookup(struct gen *g, struct conv *c, const char *name, const char *ans)
+{
+	uint8_t		msg[512];
+	struct addr	a = A(ans);
+	uint16_t	id = (uint16_t)pg_rand(g);
+	uint16_t	qtype = a.v == 4 ? 1 : 28;
+
+	c->cport = pg_dynport(g);
+	conv_udp(g, c, 1, msg, dns_msg(msg, id, name, qtype, NULL));
+	conv_udp(g, c, 0, msg, dns_msg(msg, id, name, qtype, &a));
+}
+
+/* An NTPv4 packet (RFC 5905 7.3): mode 3 client or 4 server. */
+static void
+ntp_exchange(struct gen *g, struct conv *c)
+{
+	uint8_t		pkt[48];
+	uint32_t	secs = (uint32_t)(g->now / PG_NSEC + 2208988800ULL);
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x23;				/* LI 0, VN 4, mode 3 */
+	pkt[2] = 6;
+	pkt[3] = 0xe9;
+	put_be32(pkt + 40, secs);		/* transmit timestamp */
+	conv_udp(g, c, 1, pkt, sizeof(pkt));
+	pkt[0] = 0x24;				/* mode 4 */
+	pkt[1] = 2;				/* stratum 2 */
+	memcpy(pkt + 12, "\xc0\x00\x02\x7b", 4);	/* reference id */
+	memcpy(pkt + 24, pkt + 40, 8);		/* origin = client's xmit */
+	put_be32(pkt + 32, secs);
+	put_be32(pkt + 40, secs);
+	conv_udp(g, c, 0, pkt, sizeof(pkt));
+}
+
+/*
+ * n UDP datagrams, client and server taking turns, with payloads that
+ * suit the server port: DNS lookups on 53, NTP on 123, syslog lines on
+ * 514 (one way), random bytes elsewhere.
+ */
+static void
+udp_exchange(struct gen *g, struct conv *c, int n)
+{
+	static const char	line[] =
+	    "<134>Jan  1 00:00:00 gw pcapgen: link up";
+	int			i;
+
+	for (i = 0; i < n; i += 2) {
+		if (c->sport == 53)
+			dns_lookup(g, c, "tun.example.com", i % 4 == 0 ?
+			    "192.0.2.53" : "2001:db8::53");
+		else if (c->sport == 123)
+			ntp_exchange(g, c);
+		else if (c->sport == 514) {
+			conv_udp(g, c, 1, line, sizeof(line) - 1);
+			conv_udp(g, c, 1, line, sizeof(line) - 1);
+		} else {
+			conv_udp(g, c, 1, NULL, 40 + 8 * (size_t)i);
+			conv_udp(g, c, 0, NULL, 48 + 8 * (size_t)i);
+		}
+	}
+}
+
+/*
+ * An SMB2 message (MS-SMB2 2.2.1) behind its 4-byte NetBIOS session header
+ * (RFC 1002 4.3.1): header with command cmd and a small body.  Returns the
+ * length.
+ */
+static size_t
+smb2_msg(uint8_t *p, uint16_t cmd, int response, uint64_t msgid)
+{
+	size_t	len = 4 + 64 + 8;
+
+	memset(p, 0, len);
+	put_be32(p, (uint32_t)(len - 4));	/* type 0: session message */
+	memcpy(p + 4, "\xfeSMB", 4);
+	p[8] = 64;				/* structure size, LE */
+	p[16] = (uint8_t)cmd;			/* command, LE */
+	p[18] = 1;				/* credits */
+	p[20] = (uint8_t)(response ? 1 : 0);	/* SMB2_FLAGS_SERVER_TO_REDIR */
+	p[28] = (uint8_t)msgid;			/* message id, LE */
+	p[68] = 9;				/* body structure size */
+	return (len);
+}
+
+/* ICMP echo request and reply (RFC 792) between two IPv4 hosts. */
+static void
+icmp_echo(struct gen *g, int iface, int w, const struct addr *a,
+    const struct addr *b, uint16_t id, uint16_t seq)
+{
+	struct frame	f;
+	struct tag	t = tag_counter(CNT_ICMP);
+	int		i;
+
+	for (i = 0; i < 2; i++) {
+		frame_reset(&f);
+		frame_put(&f, "abcdefghijklmnopqrstuvwabcdefghi", 32);
+		icmp_push(&f, i == 0 ? 8 : 0, 0, (uint32_t)id << 16 | seq);
+		ip4_push(&f, i == 0 ? a : b, i == 0 ? b : a, g->ipid++);
+		pg_wait(g, 15 * PG_MSEC);
+		wrap(g, &f, w, i == 0 ? mac_gw : mac_a, i == 0 ? mac_a : mac_gw,
+		    i == 0, &t);
+		emit(g, iface, &f, t);
+	}
+}
+
+/* ICMPv6 echo request and reply (RFC 4443 4). */
+static void
+icmp6_echo(struct gen *g, int iface, int w, const struct addr *a,
+    const struct addr *b, uint16_t id, uint16_t seq)
+{
+	struct frame	f;
+	struct tag	t = tag_counter(CNT_ICMPV6);
+	int		i;
+
+	for (i = 0; i < 2; i++) {
+		frame_reset(&f);
+		frame_put_rand(g, &f, 24);
+		icmp6_push(&f, i == 0 ? a : b, i == 0 ? b : a,
+		    i == 0 ? 128 : 129, 0, (uint32_t)id << 16 | seq);
+		ip6_push(&f, i == 0 ? a : b, i == 0 ? b : a, 64);
+		pg_wait(g, 15 * PG_MSEC);
+		wrap(g, &f, w, i == 0 ? mac_gw : mac_a, i == 0 ? mac_a : mac_gw,
+		    i == 0, &t);
+		emit(g, iface, &f, t);
+	}
+}
+
+/* Neighbour solicitation and advertisement (RFC 4861 4.3, 4.4). */
+static void
+icmp6_nd(struct gen *g, const struct addr *me, const uint8_t mymac[6],
+    const struct addr *target, const uint8_t tmac[6])
+{
+	struct frame	f;
+	struct addr	snm = A("ff02::1:ff00:0");
+	uint8_t		*p, dmac[6] = { 0x33, 0x33, 0xff, 0, 0, 0 };
+
+	/* Solicitation to the target's solicited-node multicast group. */
+	memcpy(snm.a + 13, target->a + 13, 3);
+	memcpy(dmac + 3, target->a + 13, 3);
+	frame_reset(&f);
+	p = frame_append(&f, 24);
+	memcpy(p, target->a, 16);
+	p[16] = 1;				/* source link-layer address */
+	p[17] = 1;
+	memcpy(p + 18, mymac, 6);
+	icmp6_push(&f, me, &snm, 135, 0, 0);
+	ip6_push(&f, me, &snm, 255);
+	eth_push(&f, dmac, mymac);
+	pg_wait(g, 2 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMPV6));
+
+	/* Advertisement back: solicited + override, target link-layer. */
+	frame_reset(&f);
+	p = frame_append(&f, 24);
+	memcpy(p, target->a, 16);
+	p[16] = 2;
+	p[17] = 1;
+	memcpy(p + 18, tmac, 6);
+	icmp6_push(&f, target, me, 136, 0, 0x60000000);
+	ip6_push(&f, target, me, 255);
+	eth_push(&f, mymac, tmac);
+	pg_wait(g, 2 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMPV6));
+}
+
+/* ARP who-has and is-at on Ethernet (non-IP). */
+static void
+arp_exchange(struct gen *g, const uint8_t mymac[6], const char *me,
+    const uint8_t hismac[6], const char *him)
+{
+	struct frame	f;
+	struct addr	a = A(me), b = A(him);
+
+	frame_reset(&f);
+	arp_put(&f, 1, mymac, a.a, mac_zero, b.a);
+	eth_push(&f, mac_bcast, mymac);
+	frame_pad_ether(&f);
+	pg_wait(g, 5 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_NON_IP));
+	frame_reset(&f);
+	arp_put(&f, 2, hismac, b.a, mymac, a.a);
+	eth_push(&f, mymac, hismac);
+	frame_pad_ether(&f);
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_NON_IP));
+}
+
+/* ------------------------------------------------------------------ */
+/* Scenarios                                                            */
+/* ------------------------------------------------------------------ */
+
+/* A small office over a few minutes. */
+static void
+scen_demo(struct gen *g)
+{
+	static const char	 http_req[] = "GET /index.html HTTP/1.1\r\n"
+	    "Host: www.example.com\r\nUser-Agent: curl/7.88.1\r\n"
+	    "Accept: */*\r\n\r\n";
+	static const char	 http_rsp[] = "HTTP/1.1 200 OK\r\n"
+	    "Content-Type: text/html\r\nContent-Length: 31\r\n\r\n"
+	    "<html><body>hello</body></html>";
+	static const char	 ssh_banner[] = "SSH-2.0-OpenSSH_9.2p1\r\n";
+	struct conv		 c;
+	struct addr		 a4 = A("192.168.1.10");
+	struct addr		 a6 = A("2001:db8:1::10");
+	struct addr		 gw6 = A("2001:db8:1::1");
+	struct addr		 far4 = A("203.0.113.99");
+	uint8_t			 smb[128];
+	int			 i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+
+	/* Laptop A joins: ARP for the gateway, IPv6 neighbour discovery. */
+	arp_exchange(g, mac_a, "192.168.1.10", mac_gw, "192.168.1.1");
+	icmp6_nd(g, &a6, mac_a, &gw6, mac_gw);
+
+	/* DNS over IPv4 and IPv6 to the gateway's resolver. */
+	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.10", 0, "192.168.1.1", 53);
+	dns_lookup(g, &c, "www.example.com", "203.0.113.10");
+	dns_lookup(g, &c, "mail.example.com", "203.0.113.25");
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:1::10", 0, "2001:db8:1::1",
+	    53);
+	dns_lookup(g, &c, "www.example.com", "2001:db8:2::443");
+
+	/* NTP client on 123 talking to a server on 123 (RFC 5905 8). */
+	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.10", 123, "198.51.100.123",
+	    123);
+	ntp_exchange(g, &c);
+
+	/* Several HTTPS connections, IPv4 and IPv6. */
+	for (i = 0; i < 3; i++) {
+		pg_wait(g, 4 * PG_NSEC);
+		conv_init(g, &c, PC_PROTO_TCP, "192.168.1.10", pg_dynport(g),
+		    "203.0.113.10", 443);
+		tcp_session(g, &c, 2 + i, 300, 1800 * (size_t)(i + 1));
+	}
+	conv_init(g, &c, PC_PROTO_TCP, "2001:db8:1::10", pg_dynport(g),
+	    "2001:db8:2::443", 443);
+	tcp_session(g, &c, 2, 400, 2500);
+
+	/* QUIC (RFC 9000) on 443/udp over IPv6: a long-header start. */
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:1::10", pg_dynport(g),
+	    "2001:db8:2::443", 443);
+	for (i = 0; i < 6; i++) {
+		uint8_t	q[1200];
+
+		memset(q, 0, sizeof(q));
+		q[0] = i < 2 ? 0xc3 : 0x43;	/* long Initial, then short */
+		put_be32(q + 1, 1);		/* QUIC version 1 */
+		q[5] = 8;
+		conv_udp(g, &c, i % 2 == 0, q, i < 2 ? 1200 : 300 + 100 *
+		    (size_t)i);
+	}
+
+	/* HTTP/1.1 fetch. */
+	pg_wait(g, 10 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.10", pg_dynport(g),
+	    "203.0.113.10", 80);
+	tcp_open(g, &c);
+	tcp_send(g, &c, 1, http_req, sizeof(http_req) - 1);
+	tcp_send(g, &c, 0, http_rsp, sizeof(http_rsp) - 1);
+	tcp_close(g, &c);
+
+	/* SSH from laptop B to a server: banners, then encrypted chatter. */
+	pg_wait(g, 15 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.11", pg_dynport(g),
+	    "198.51.100.22", 22);
+	memcpy(c.cmac, mac_b, 6);
+	tcp_open(g, &c);
+	tcp_send(g, &c, 0, ssh_banner, sizeof(ssh_banner) - 1);
+	tcp_send(g, &c, 1, ssh_banner, sizeof(ssh_banner) - 1);
+	for (i = 0; i < 6; i++) {
+		tcp_send(g, &c, 1, NULL, 36 + 16 * (size_t)(i % 3));
+		tcp_send(g, &c, 0, NULL, 52 + 40 * (size_t)i);
+	}
+	tcp_close(g, &c);
+
+	/* IMAPS mail check. */
+	pg_wait(g, 20 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.10", pg_dynport(g),
+	    "203.0.113.25", 993);
+	tcp_session(g, &c, 3, 120, 900);
+
+	/* SMB2 to the NAS on the LAN: negotiate, session setup, ... */
+	pg_wait(g, 20 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.12", pg_dynport(g),
+	    "192.168.1.5", 445);
+	memcpy(c.cmac, mac_c, 6);
+	memcpy(c.smac, mac_nas, 6);
+	c.gap = 1 * PG_MSEC;
+	tcp_open(g, &c);
+	for (i = 0; i < 4; i++) {
+		tcp_send(g, &c, 1, smb, smb2_msg(smb, (uint16_t)i, 0,
+		    (uint64_t)i));
+		tcp_send(g, &c, 0, smb, smb2_msg(smb, (uint16_t)i, 1,
+		    (uint64_t)i));
+	}
+	tcp_close(g, &c);
+
+	/* A client tries a service on unassigned port 4/tcp. */
+	pg_wait(g, 10 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.11", pg_dynport(g),
+	    "198.51.100.4", 4);
+	memcpy(c.cmac, mac_b, 6);
+	tcp_session(g, &c, 1, 20, 40);
+
+	/* UDP to an unassigned registered port (7140: 7130-7160 Unassigned). */
+	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.10", pg_dynport(g),
+	    "198.51.100.71", 7140);
+	for (i = 0; i < 4; i++)
+		conv_udp(g, &c, i % 2 == 0, NULL, 64);
+
+	/* Peer-to-peer UDP between two dynamic ports: the ephemeral row. */
+	pg_wait(g, 5 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.10", 50000, "192.168.1.11",
+	    62000);
+	memcpy(c.smac, mac_b, 6);
+	c.tag = tag_ephemeral(PC_PROTO_UDP);
+	for (i = 0; i < 10; i++)
+		conv_udp(g, &c, i % 3 != 2, NULL, 160);
+
+	/* Pings to a far host and to the IPv6 gateway. */
+	for (i = 0; i < 3; i++) {
+		pg_wait(g, 1 * PG_NSEC);
+		icmp_echo(g, 0, W_ETH, &a4, &far4, 0x0a0a, (uint16_t)i);
+	}
+	icmp6_echo(g, 0, W_ETH, &a6, &gw6, 0x0b0b, 1);
+
+	/* A last lookup and HTTPS connection, a minute later. */
+	pg_wait(g, 60 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.11", 0, "192.168.1.1", 53);
+	memcpy(c.cmac, mac_b, 6);
+	dns_lookup(g, &c, "news.example.org", "198.51.100.80");
+	conv_init(g, &c, PC_PROTO_TCP, "192.168.1.11", pg_dynport(g),
+	    "198.51.100.80", 443);
+	memcpy(c.cmac, mac_b, 6);
+	tcp_session(g, &c, 1, 500, 4000);
+}
+
+/*
+ * The trap: a client whose source port happens to be 3306 (mysql) talks to
+ * a server listening on the unassigned dynamic port 61000.  Every packet of
+ * that connection belongs to 61000/tcp; only the handshake says so.  A real
+ * mysql connection to 3306 follows for contrast.
+ */
+static void
+scen_trap3306(struct gen *g)
+{
+	struct conv	c;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	conv_init(g, &c, PC_PROTO_TCP, "10.1.0.20", 3306, "10.1.0.30", 61000);
+	tcp_session(g, &c, 3, 200, 700);
+	pg_wait(g, 2 * PG_NSEC);
+	conv_init(g, &c, PC_PROTO_TCP, "10.1.0.21", 50123, "10.1.0.31", 3306);
+	tcp_session(g, &c, 2, 90, 400);
+}
+
+/* Link-type mixes: which address families a link can carry. */
+#define MIX_V4		0x01
+#define MIX_V6		0x02
+
+/*
+ * The same small mix over one link type: an HTTPS connection and DNS over
+ * IPv4, SSH and DNS over IPv6, and pings, each where the link allows.
+ */
+static void
+link_mix(struct gen *g, uint16_t linktype, int w, int fams)
+{
+	struct conv	c;
+	struct addr	a4 = A("10.9.0.2"), b4 = A("10.9.0.1");
+	struct addr	a6 = A("2001:db8:9::2"), b6 = A("2001:db8:9::1");
+	int		iface;
+
+	iface = out_add_iface(g, linktype, PG_SNAPLEN_DEFAULT, 0);
+	if (fams & MIX_V4) {
+		conv_init(g, &c, PC_PROTO_UDP, "10.9.0.2", 0, "10.9.0.1", 53);
+		c.wrap = w;
+		c.iface = iface;
+		dns_lookup(g, &c, "www.example.net", "198.51.100.7");
+		conv_init(g, &c, PC_PROTO_TCP, "10.9.0.2", pg_dynport(g),
+		    "198.51.100.7", 443);
+		c.wrap = w;
+		c.iface = iface;
+		tcp_session(g, &c, 2, 250, 1800);
+		icmp_echo(g, iface, w, &a4, &b4, 0x77, 1);
+	}
+	if (fams & MIX_V6) {
+		conv_init(g, &c, PC_PROTO_UDP, "2001:db8:9::2", 0,
+		    "2001:db8:9::1", 53);
+		c.wrap = w;
+		c.iface = iface;
+		dns_lookup(g, &c, "www.example.net", "2001:db8:7::7");
+		conv_init(g, &c, PC_PROTO_TCP, "2001:db8:9::2", pg_dynport(g),
+		    "2001:db8:7::7", 22);
+		c.wrap = w;
+		c.iface = iface;
+		tcp_session(g, &c, 2, 48, 300);
+		icmp6_echo(g, iface, w, &a6, &b6, 0x78, 1);
+	}
+}
+
+static void
+scen_eth(struct gen *g)
+{
+	link_mix(g, PC_DLT_EN10MB, W_ETH, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_vlan(struct gen *g)
+{
+	link_mix(g, PC_DLT_EN10MB, W_VLAN, MIX_V4 | MIX_V6);
+}
+
+/* 802.1ad + 802.1Q for IPv4, the old 0x9100 TPID + 802.1Q for IPv6. */
+static void
+scen_qinq(struct gen *g)
+{
+	struct conv	c;
+	int		i;
+
+	link_mix(g, PC_DLT_EN10MB, W_QINQ, MIX_V4);
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:9::2", 0, "2001:db8:9::1",
+	    53);
+	c.wrap = W_QINQ9100;
+	dns_lookup(g, &c, "www.example.net", "2001:db8:7::7");
+	conv_init(g, &c, PC_PROTO_TCP, "10.9.0.2", pg_dynport(g),
+	    "198.51.100.7", 80);
+	c.wrap = W_QINQ9100;
+	tcp_session(g, &c, 1, 100, 500);
+	/* A few more IPv6 packets double-tagged the standard way. */
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:9::2", pg_dynport(g),
+	    "2001:db8:9::1", 123);
+	c.wrap = W_QINQ;
+	for (i = 0; i < 2; i++)
+		ntp_exchange(g, &c);
+}
+
+static void
+scen_mpls(struct gen *g)
+{
+	link_mix(g, PC_DLT_EN10MB, W_MPLS, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_pppoe(struct gen *g)
+{
+	link_mix(g, PC_DLT_EN10MB, W_PPPOE, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_sll(struct gen *g)
+{
+	link_mix(g, PC_DLT_LINUX_SLL, W_SLL, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_sll2(struct gen *g)
+{
+	link_mix(g, PC_DLT_LINUX_SLL2, W_SLL2, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_raw(struct gen *g)
+{
+	link_mix(g, PC_DLT_LINKTYPE_RAW, W_NONE, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_ipv4(struct gen *g)
+{
+	link_mix(g, PC_DLT_IPV4, W_NONE, MIX_V4);
+}
+
+static void
+scen_ipv6(struct gen *g)
+{
+	link_mix(g, PC_DLT_IPV6, W_NONE, MIX_V6);
+}
+
+/* IPv6 packets rotate through the AF values 24, 28 and 30. */
+static void
+scen_null(struct gen *g)
+{
+	link_mix(g, PC_DLT_NULL, W_NULL, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_loop(struct gen *g)
+{
+	link_mix(g, PC_DLT_LOOP, W_LOOP, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_ppp(struct gen *g)
+{
+	link_mix(g, PC_DLT_PPP, W_PPP, MIX_V4 | MIX_V6);
+}
+
+static void
+scen_nflog(struct gen *g)
+{
+	link_mix(g, PC_DLT_NFLOG, W_NFLOG, MIX_V4 | MIX_V6);
+}
+
+/*
+ * Tunnels over Ethernet: the inner transport counts for IP-in-IP, 6in4,
+ * GRE, GRE TEB and ERSPAN; VXLAN counts as its outer udp/4789.
+ */
+static void
+scen_tunnels(struct gen *g)
+{
+	static const struct {
+		int		 w;
+		const char	*cli, *srv;
+		int		 proto;
+		uint16_t	 port;
+	} t[] = {
+		{ W_IPIP, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 80 },
+		{ W_6IN4, "2001:db8:20::2", "2001:db8:30::2", PC_PROTO_TCP,
+		    443 },
+		{ W_6IN4, "2001:db8:20::2", "2001:db8:30::2", PC_PROTO_UDP,
+		    53 },
+		{ W_GRE, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 22 },
+		{ W_GRE, "2001:db8:20::2", "2001:db8:30::2", PC_PROTO_UDP,
+		    123 },
+		{ W_GRE_KS, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 25 },
+		{ W_GRE_TEB, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 3306 },
+		{ W_ERSPAN2, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 443 },
+		{ W_ERSPAN2, "10.20.0.2", "10.30.0.2", PC_PROTO_UDP, 514 },
+		{ W_ERSPAN3, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 8080 },
+		{ W_ERSPAN3_O, "2001:db8:20::2", "2001:db8:30::2",
+		    PC_PROTO_UDP, 9 },
+		{ W_VXLAN, "10.20.0.2", "10.30.0.2", PC_PROTO_TCP, 80 },
+		{ W_VXLAN, "10.20.0.2", "10.30.0.2", PC_PROTO_UDP, 53 },
+	};
+	struct conv	c;
+	size_t		i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		conv_init(g, &c, t[i].proto, t[i].cli, pg_dynport(g), t[i].srv,
+		    t[i].port);
+		c.wrap = t[i].w;
+		if (t[i].proto == PC_PROTO_TCP)
+			tcp_session(g, &c, 1, 80, 300);
+		else
+			udp_exchange(g, &c, 4);
+		pg_wait(g, 1 * PG_NSEC);
+	}
+}
+
+/* IPv6 extension-header chains in front of TCP and UDP (RFC 8200 4). */
+static void
+scen_ipv6ext(struct gen *g)
+{
+	static const struct {
+		unsigned	 ext;
+		int		 proto;
+		uint16_t	 port;
+	} t[] = {
+		{ EXT_HBH, PC_PROTO_TCP, 443 },
+		{ EXT_RT, PC_PROTO_UDP, 53 },
+		{ EXT_DST, PC_PROTO_TCP, 22 },
+		{ EXT_AH, PC_PROTO_UDP, 9 },		/* discard */
+		{ EXT_FRAG, PC_PROTO_TCP, 80 },		/* atomic fragment */
+		{ EXT_HBH | EXT_RT | EXT_FRAG | EXT_AH | EXT_DST,
+		    PC_PROTO_TCP, 993 },
+		{ EXT_HBH | EXT_DST, PC_PROTO_UDP, 123 },
+	};
+	struct conv	c;
+	size_t		i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		conv_init(g, &c, t[i].proto, "2001:db8:40::2", pg_dynport(g),
+		    "2001:db8:50::5", t[i].port);
+		c.ext = t[i].ext;
+		if (t[i].proto == PC_PROTO_TCP)
+			tcp_session(g, &c, 1, 64, 256);
+		else
+			udp_exchange(g, &c, 4);
+		pg_wait(g, 1 * PG_NSEC);
+	}
+}
+
+/*
+ * Send a UDP datagram of len payload bytes (data, or random if NULL) in
+ * fragments of at most mtu
+ * bytes of IP payload: the first carries the UDP header and counts for
+ * the service, the rest are fragments.
+ */
+static void
+frag_udp(struct gen *g, const struct conv *c, int to_srv, const void *data,
+    size_t len, size_t mtu)
+{
+	struct frame	 d, f;
+	const struct addr *src = to_srv ? &c->cli : &c->srv;
+	const struct addr *dst = to_srv ? &c->srv : &c->cli;
+	size_t		 off, n, total;
+	uint16_t	 id = g->ipid++;
+
+	frame_reset(&d);
+	if (data != NULL)
+		frame_put(&d, data, len);
+	else
+		frame_put_rand(g, &d, len);
+	udp_push(&d, src, dst, to_srv ? c->cport : c->sport,
+	    to_srv ? c->sport : c->cport);
+	total = frame_len(&d);
+	for (off = 0; off < total; off += n) {
+		n = total - off;
+		if (n > mtu)
+			n = mtu & ~(size_t)7;	/* offsets are 8-byte units */
+		frame_reset(&f);
+		frame_put(&f, frame_data(&d) + off, n);
+		f.nh = PC_IPPROTO_UDP;
+		if (off == 0)
+			frame_need(&f, PORTS_LEN, 1);
+		if (src->v == 4)
+			ip4_push_opt(&f, src, dst, id, (uint16_t)(off / 8 |
+			    (off + n < total ? IPV4_MF : 0)), 0);
+		else {
+			ip6_frag_push(&f, (uint16_t)(off / 8), off + n < total,
+			    0x0f000000U | id);
+			ip6_push(&f, src, dst, 64);
+		}
+		eth_push(&f, to_srv ? c->smac : c->cmac,
+		    to_srv ? c->cmac : c->smac);
+		frame_pad_ether(&f);
+		pg_wait(g, 50 * PG_USEC);
+		emit(g, 0, &f, off == 0 ? c->tag : tag_counter(CNT_FRAGMENT));
+	}
+}
+
+/*
+ * A DNS answer too big for one packet (EDNS0, RFC 6891): the query's
+ * question and one TXT record of 255-byte strings filling len bytes.
+ */
+static size_t
+dns_big_answer(uint8_t *p, size_t len, uint16_t id, const char *name)
+{
+	size_t	n = dns_msg(p, id, name, 16, NULL), rd;
+
+	put_be16(p + 2, 0x8180);
+	put_be16(p + 6, 1);
+	put_be16(p + n, 0xc00c);
+	put_be16(p + n + 2, 16);			/* TXT */
+	put_be16(p + n + 4, 1);
+	put_be32(p + n + 6, 60);
+	rd = len - n - 12;
+	put_be16(p + n + 10, (uint16_t)rd);
+	n += 12;
+	while (n < len) {
+		rd = len - n - 1 < 255 ? len - n - 1 : 255;
+		p[n++] = (uint8_t)rd;
+		memset(p + n, 'a' + (int)(n % 26), rd);
+		n += rd;
+	}
+	return (n);
+}
+
+static void
+scen_frags(struct gen *g)
+{
+	struct conv	c;
+	uint8_t		q[64], big[3200];
+	size_t		n;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	/* A large DNS answer over IPv4 in three fragments. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.5.0.2", pg_dynport(g), "10.5.0.53",
+	    53);
+	n = dns_msg(q, 0x1234, "big.example.com", 16, NULL);
+	conv_udp(g, &c, 1, q, n);
+	frag_udp(g, &c, 0, big, dns_big_answer(big, sizeof(big), 0x1234,
+	    "big.example.com"), 1480);
+	/* The same over IPv6. */
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:5::2", pg_dynport(g),
+	    "2001:db8:5::53", 53);
+	conv_udp(g, &c, 1, q, n);
+	frag_udp(g, &c, 0, big, dns_big_answer(big, sizeof(big), 0x1234,
+	    "big.example.com"), 1448);
+	/* A fragmented datagram to the discard service (9/udp). */
+	conv_init(g, &c, PC_PROTO_UDP, "10.5.0.2", pg_dynport(g), "10.5.0.9",
+	    9);
+	frag_udp(g, &c, 1, NULL, 4000, 1480);
+}
+
+/* SCTP: association setup, data and SACK (RFC 9260 5.1). */
+static void
+sctp_assoc(struct gen *g, struct conv *c, int ndata)
+{
+	uint8_t		v[64];
+	uint32_t	ctag = (uint32_t)pg_rand(g) | 1;
+	uint32_t	stag = (uint32_t)pg_rand(g) | 1;
+	uint32_t	ctsn = (uint32_t)pg_rand(g);
+	uint32_t	stsn = (uint32_t)pg_rand(g);
+	struct frame	f;
+	int		i, to_srv;
+
+	for (i = 0; i < 4 + 2 * ndata; i++) {
+		to_srv = i % 2 == 0;
+		frame_reset(&f);
+		memset(v, 0, sizeof(v));
+		switch (i) {
+		case 0:		/* INIT */
+		case 1:		/* INIT ACK with a state cookie */
+			put_be32(v, to_srv ? ctag : stag);
+			put_be32(v + 4, 106496);	/* a_rwnd */
+			put_be16(v + 8, 10);
+			put_be16(v + 10, 10);
+			put_be32(v + 12, to_srv ? ctsn : stsn);
+			if (i == 1) {
+				put_be16(v + 16, 7);	/* state cookie */
+				put_be16(v + 18, 4 + 24);
+			}
+			sctp_chunk(&f, i == 0 ? SCTP_CHUNK_INIT :
+			    SCTP_CHUNK_INIT_ACK, 0, v, i == 0 ? 16 : 44);
+			break;
+		case 2:		/* COOKIE ECHO */
+			sctp_chunk(&f, 10, 0, v, 24);
+			break;
+		case 3:		/* COOKIE ACK */
+			sctp_chunk(&f, 11, 0, v, 0);
+			break;
+		default:
+			if (to_srv) {	/* DATA: TSN, stream, SSN, PPID */
+				put_be32(v, ctsn++);
+				put_be32(v + 8, 46);	/* Diameter PPID */
+				sctp_chunk(&f, 0, 0x03, v, 12 + 40);
+			} else {	/* SACK */
+				put_be32(v, ctsn - 1);
+				put_be32(v + 4, 106496);
+				sctp_chunk(&f, 3, 0, v, 12);
+			}
+		}
+		sctp_push(&f, to_srv ? c->cport : c->sport,
+		    to_srv ? c->sport : c->cport, i == 0 ? 0 :
+		    (to_srv ? stag : ctag));
+		f.nh = PC_IPPROTO_SCTP;
+		conv_send(g, c, &f, to_srv);
+	}
+}
+
+/* DCCP connection (RFC 4340 8): request, response, ack, data, close. */
+static void
+dccp_conn(struct gen *g, struct conv *c, int ndata)
+{
+	static const int	 seq_types[] = { DCCP_REQUEST, DCCP_RESPONSE,
+	    DCCP_ACK };
+	struct frame		 f;
+	uint64_t		 cs = 1000, ss = 5000, seq, ack;
+	int			 i, to_srv, type;
+
+	for (i = 0; i < 3 + ndata + 2; i++) {
+		frame_reset(&f);
+		to_srv = i % 2 == 0;
+		seq = to_srv ? cs++ : ss++;
+		ack = to_srv ? ss - 1 : cs - 1;
+		if (i < 3)
+			type = seq_types[i];
+		else if (i < 3 + ndata) {
+			type = DCCP_DATAACK;
+			frame_put_rand(g, &f, 160);
+		} else
+			type = i == 3 + ndata ? DCCP_CLOSE : DCCP_RESET;
+		dccp_push(&f, to_srv ? &c->cli : &c->srv,
+		    to_srv ? &c->srv : &c->cli, to_srv ? c->cport : c->sport,
+		    to_srv ? c->sport : c->cport, type, seq, ack,
+		    0x52545020);		/* service code "RTP " */
+		conv_send(g, c, &f, to_srv);
+	}
+}
+
+/* The other transports: SCTP, DCCP and UDP-Lite, plus ESP (no ports). */
+static void
+scen_transports(struct gen *g)
+{
+	struct conv	c;
+	struct frame	f;
+	struct addr	a = A("10.7.0.2"), b = A("10.7.0.9");
+	int		i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	conv_init(g, &c, PC_PROTO_SCTP, "10.7.0.2", pg_dynport(g), "10.7.0.3",
+	    3868);
+	sctp_assoc(g, &c, 3);
+	conv_init(g, &c, PC_PROTO_SCTP, "2001:db8:7::2", 2905,
+	    "2001:db8:7::3", 2905);
+	sctp_assoc(g, &c, 2);
+	conv_init(g, &c, PC_PROTO_DCCP, "10.7.0.2", pg_dynport(g), "10.7.0.4",
+	    5004);
+	dccp_conn(g, &c, 4);
+	conv_init(g, &c, PC_PROTO_UDPLITE, "10.7.0.2", pg_dynport(g),
+	    "10.7.0.5", 5004);
+	for (i = 0; i < 4; i++)
+		conv_udp(g, &c, 1, NULL, 172);
+	conv_init(g, &c, PC_PROTO_UDPLITE, "2001:db8:7::2", pg_dynport(g),
+	    "2001:db8:7::5", 5004);
+	for (i = 0; i < 2; i++)
+		conv_udp(g, &c, 1, NULL, 172);
+	/* ESP (RFC 4303): an IP protocol without ports. */
+	for (i = 0; i < 3; i++) {
+		frame_reset(&f);
+		put_be32(frame_append(&f, 4), 0x0badcafe);	/* SPI */
+		put_be32(frame_append(&f, 4), (uint32_t)i + 1);
+		frame_put_rand(g, &f, 96);
+		f.nh = PC_IPPROTO_ESP;
+		ip4_push(&f, &a, &b, g->ipid++);
+		eth_push(&f, mac_gw, mac_a);
+		pg_wait(g, 30 * PG_MSEC);
+		emit(g, 0, &f, tag_counter(CNT_OTHER_IP));
+	}
+}
+
+/*
+ * Frames cut by the snaplen (54 unless --snaplen says otherwise): IPv4 TCP
+ * and UDP keep their ports; IPv6 and IPv4 with options lose them.
+ */
+static void
+scen_snaplen(struct gen *g)
+{
+	struct conv	c;
+	struct frame	f;
+	struct addr	a = A("10.8.0.2"), b = A("10.8.0.80");
+	uint32_t	seq = 1;
+	int		i;
+
+	out_add_iface(g, PC_DLT_EN10MB, 54, 0);
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.0.2", pg_dynport(g), "10.8.0.3",
+	    443);
+	tcp_session(g, &c, 2, 300, 3000);
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.0.2", 0, "10.8.0.1", 53);
+	dns_lookup(g, &c, "cut.example.com", "10.8.0.3");
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.0.2", pg_dynport(g), "10.8.0.4",
+	    514);
+	c.wrap = W_VLAN;
+	for (i = 0; i < 3; i++)
+		conv_udp(g, &c, 1, NULL, 120);
+	conv_init(g, &c, PC_PROTO_TCP, "2001:db8:8::2", pg_dynport(g),
+	    "2001:db8:8::3", 443);
+	tcp_session(g, &c, 1, 200, 1500);
+	/* IPv4 with a 24-byte record-route option: ports at offset 58. */
+	for (i = 0; i < 3; i++) {
+		frame_reset(&f);
+		frame_put_rand(g, &f, 100);
+		tcp_push(&f, &a, &b, 50500, 80, seq, 1, TH_ACK | 0x08);
+		seq += 100;
+		ip4_push_opt(&f, &a, &b, g->ipid++, 0x4000, 24);
+		eth_push(&f, mac_gw, mac_a);
+		pg_wait(g, 10 * PG_MSEC);
+		emit(g, 0, &f, tag_service(PC_PROTO_TCP, 80));
+	}
+	arp_exchange(g, mac_a, "10.8.0.2", mac_gw, "10.8.0.1");
+}
+
+/* ICMP and ICMPv6, errors quoting transport headers included. */
+static void
+scen_icmp(struct gen *g)
+{
+	struct addr	a = A("10.6.0.2"), b = A("10.6.0.1");
+	struct addr	r = A("10.6.0.254");
+	struct addr	a6 = A("2001:db8:6::2"), b6 = A("2001:db8:6::80");
+	struct addr	r6 = A("2001:db8:6::fe");
+	struct frame	f;
+	int		i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	for (i = 0; i < 3; i++)
+		icmp_echo(g, 0, W_ETH, &a, &b, 0x100, (uint16_t)i);
+	for (i = 0; i < 2; i++)
+		icmp6_echo(g, 0, W_ETH, &a6, &b6, 0x101, (uint16_t)i);
+
+	/* Port unreachable (RFC 792) quoting an IPv4 + UDP header. */
+	for (i = 0; i < 2; i++) {
+		frame_reset(&f);
+		frame_put_rand(g, &f, 20);
+		udp_push(&f, &a, &b, 40000 + (uint16_t)i, 33434);
+		ip4_push(&f, &a, &b, g->ipid++);
+		f.tail = f.head + 28;		/* quote IP + 8 bytes */
+		icmp_push(&f, 3, 3, 0);
+		ip4_push(&f, &b, &a, g->ipid++);
+		eth_push(&f, mac_a, mac_gw);
+		pg_wait(g, 100 * PG_MSEC);
+		emit(g, 0, &f, tag_counter(CNT_ICMP));
+	}
+	/* Time exceeded from a router, quoting a TCP SYN. */
+	frame_reset(&f);
+	tcp_push(&f, &a, &b, 50001, 443, 7, 0, TH_SYN);
+	ip4_push(&f, &a, &b, g->ipid++);
+	icmp_push(&f, 11, 0, 0);
+	ip4_push(&f, &r, &a, g->ipid++);
+	eth_push(&f, mac_a, mac_gw);
+	pg_wait(g, 100 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMP));
+
+	/* ICMPv6 destination unreachable (port) quoting IPv6 + TCP. */
+	frame_reset(&f);
+	frame_put_rand(g, &f, 32);
+	tcp_push(&f, &a6, &b6, 50002, 8443, 9, 0, TH_SYN);
+	ip6_push(&f, &a6, &b6, 64);
+	icmp6_push(&f, &b6, &a6, 1, 4, 0);
+	ip6_push(&f, &b6, &a6, 64);
+	eth_push(&f, mac_a, mac_gw);
+	pg_wait(g, 100 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMPV6));
+	/* Packet too big (RFC 4443 3.2) from a router, quoting TCP data. */
+	frame_reset(&f);
+	frame_put_rand(g, &f, 1200);
+	tcp_push(&f, &a6, &b6, 50003, 443, 11, 5, TH_ACK);
+	ip6_push(&f, &a6, &b6, 64);
+	icmp6_push(&f, &r6, &a6, 2, 0, 1280);
+	ip6_push(&f, &r6, &a6, 64);
+	eth_push(&f, mac_a, mac_gw);
+	pg_wait(g, 100 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMPV6));
+	/* Time exceeded quoting UDP. */
+	frame_reset(&f);
+	frame_put_rand(g, &f, 12);
+	udp_push(&f, &a6, &b6, 50004, 33435);
+	ip6_push(&f, &a6, &b6, 1);
+	icmp6_push(&f, &r6, &a6, 3, 0, 0);
+	ip6_push(&f, &r6, &a6, 64);
+	eth_push(&f, mac_a, mac_gw);
+	pg_wait(g, 100 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_ICMPV6));
+}
+
+/* A UDP/IPv4 frame over Ethernet to patch into a bad one. */
+static void
+bad_base4(struct gen *g, struct frame *f)
+{
+	struct addr	a = A("10.66.0.2"), b = A("10.66.0.1");
+
+	frame_reset(f);
+	frame_put_rand(g, f, 32);
+	udp_push(f, &a, &b, 50666, 9);
+	ip4_push(f, &a, &b, g->ipid++);
+	eth_push(f, mac_gw, mac_a);
+}
+
+/* A TCP/IPv6 frame over Ethernet. */
+static void
+bad_base6(struct gen *g, struct frame *f)
+{
+	struct addr	a = A("2001:db8:66::2"), b = A("2001:db8:66::1");
+
+	frame_reset(f);
+	frame_put_rand(g, f, 16);
+	tcp_push(f, &a, &b, 50667, 443, 1, 1, TH_ACK);
+	ip6_push(f, &a, &b, 64);
+	eth_push(f, mac_gw, mac_a);
+}
+
+/*
+ * Crafted bad frames.  Each lies about itself in one way (malformed) or
+ * ends inside a header that is needed (truncated); one good frame of each
+ * base shows what they were made from.
+ */
+static void
+scen_bad(struct gen *g)
+{
+	struct frame	 f;
+	struct addr	 a = A("2001:db8:66::2"), b = A("2001:db8:66::1");
+	uint8_t		*ip;
+	int		 i;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	pg_wait(g, 1 * PG_MSEC);
+	bad_base4(g, &f);
+	emit(g, 0, &f, tag_service(PC_PROTO_UDP, 9));
+	bad_base6(g, &f);
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_service(PC_PROTO_TCP, 443));
+
+	/* IPv4 IHL 4: a header shorter than the minimum. */
+	bad_base4(g, &f);
+	ip = frame_data(&f) + ETHER_HDR_LEN;
+	ip[0] = 0x44;
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+	/* IPv4 total length (16) smaller than the header (20). */
+	bad_base4(g, &f);
+	ip = frame_data(&f) + ETHER_HDR_LEN;
+	put_be16(ip + 2, 16);
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+	/* EtherType IPv6 but version nibble 7. */
+	bad_base6(g, &f);
+	frame_data(&f)[ETHER_HDR_LEN] = 0x70;
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+	/* EtherType IPv4 but version nibble 6. */
+	bad_base4(g, &f);
+	frame_data(&f)[ETHER_HDR_LEN] = 0x65;
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+
+	/* Twelve stacked 802.1Q tags: more than the decoder's cap of 8. */
+	bad_base4(g, &f);
+	f.head += ETHER_HDR_LEN;		/* drop the Ethernet header */
+	f.etype = ETHERTYPE_IP;
+	for (i = 0; i < 12; i++)
+		vlan_push(&f, ETHERTYPE_VLAN, (uint16_t)(10 + i));
+	eth_push(&f, mac_gw, mac_a);
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+
+	/* Twenty destination-options headers: more than the cap of 16. */
+	frame_reset(&f);
+	frame_put_rand(g, &f, 16);
+	udp_push(&f, &a, &b, 50668, 53);
+	for (i = 0; i < 20; i++)
+		ip6_opts_push(&f, PC_IPPROTO_DSTOPTS, 1);
+	ip6_push(&f, &a, &b, 64);
+	eth_push(&f, mac_gw, mac_a);
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
+
+	/*
+	 * Frames that end inside a header: the frame itself is short (wire
+	 * length = captured length) and then a longer frame cut by caplen.
+	 */
+	bad_base4(g, &f);
+	f.tail = f.head + 10;			/* inside Ethernet */
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_TRUNCATED));
+	bad_base4(g, &f);
+	f.tail = f.head + ETHER_HDR_LEN + 12;	/* inside IPv4 */
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_TRUNCATED));
+	bad_base4(g, &f);
+	f.tail = f.head + ETHER_HDR_LEN + 20 + 2; /* half the UDP ports */
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_TRUNCATED));
+	bad_base6(g, &f);
+	f.tail = f.head + ETHER_HDR_LEN + 30;	/* inside IPv6 */
+	pg_wait(g, 1 * PG_MSEC);
+	emit(g, 0, &f, tag_counter(CNT_TRUNCATED));
+	bad_base6(g, &f);
+	pg_wait(g, 1 * PG_MSEC);
+	emit_cut(g, 0, &f, ETHER_HDR_LEN + IPV6_HDR_LEN + 3,
+	    tag_counter(CNT_TRUNCATED));	/* cut in the TCP ports */
+	bad_base4(g, &f);
+	f.head += ETHER_HDR_LEN;
+	f.etype = ETHERTYPE_IP;
+	vlan_push(&f, ETHERTYPE_VLAN, 5);
+	eth_push(&f, mac_gw, mac_a);
+	pg_wait(g, 1 * PG_MSEC);
+	emit_cut(g, 0, &f, ETHER_HDR_LEN + 2,	/* cut in the VLAN tag */
+	    tag_counter(CNT_TRUNCATED));
+}
+
+/* A link type the decoder does not know (USER0): every frame counts as such. */
+static void
+scen_unsupported(struct gen *g)
+{
+	struct frame	f;
+	int		i;
+
+	out_add_iface(g, LINKTYPE_USER0, PG_SNAPLEN_DEFAULT, 0);
+	for (i = 0; i < 4; i++) {
+		bad_base4(g, &f);
+		pg_wait(g, 10 * PG_MSEC);
+		emit(g, 0, &f, tag_counter(CNT_UNSUPPORTED_LINK));
+	}
+}
+
+/*
+ * One pcapng file, three interfaces of different link types (Ethernet,
+ * raw IPv4, SLL2 with nanosecond timestamps), their packets interleaved.
+ */
+static void
+scen_multilink(struct gen *g)
+{
+	struct conv	c[3];
+	int		ifs[3], i;
+
+	ifs[0] = out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	ifs[1] = out_add_iface(g, PC_DLT_LINKTYPE_RAW, PG_SNAPLEN_DEFAULT, 0);
+	ifs[2] = out_add_iface(g, PC_DLT_LINUX_SLL2, PG_SNAPLEN_DEFAULT, 1);
+	conv_init(g, &c[0], PC_PROTO_TCP, "10.3.0.2", pg_dynport(g),
+	    "10.3.0.80", 443);
+	conv_init(g, &c[1], PC_PROTO_UDP, "10.3.1.2", pg_dynport(g),
+	    "10.3.1.53", 53);
+	conv_init(g, &c[2], PC_PROTO_TCP, "2001:db8:3::2", pg_dynport(g),
+	    "2001:db8:3::22", 22);
+	c[1].wrap = W_NONE;
+	c[2].wrap = W_SLL2;
+	for (i = 0; i < 3; i++) {
+		c[i].iface = ifs[i];
+		c[i].gap = 3 * PG_MSEC + (uint64_t)i * 777;
+	}
+	tcp_open(g, &c[0]);
+	tcp_open(g, &c[2]);
+	for (i = 0; i < 4; i++) {
+		pg_wait(g, c[1].gap);
+		dns_lookup(g, &c[1], "multi.example.com", "10.3.0.80");
+		conv_tcp(g, &c[0], 1, TH_ACK | 0x08, NULL, 200);
+		conv_tcp(g, &c[2], 1, TH_ACK | 0x08, NULL, 48);
+		conv_tcp(g, &c[0], 0, TH_ACK | 0x08, NULL, 900);
+		conv_tcp(g, &c[2], 0, TH_ACK | 0x08, NULL, 96);
+	}
+	tcp_close(g, &c[0]);
+	tcp_close(g, &c[2]);
+}
+
+/*
+ * One hour of packet time, two packets a second, starting on the exact
+ * second and ending half a second before the hour: every one-minute
+ * interval holds 120 packets.  Raw IPv4 and tiny packets (syslog lines
+ * and TCP acknowledgements) keep the file small.
+ */
+static void
+scen_hour(struct gen *g)
+{
+	struct conv	c[2];
+	uint64_t	start = g->now;
+	int		i, k;
+
+	out_add_iface(g, PC_DLT_LINKTYPE_RAW, PG_SNAPLEN_DEFAULT, 0);
+	conv_init(g, &c[0], PC_PROTO_UDP, "10.4.0.2", 0, "10.4.0.5", 514);
+	conv_init(g, &c[1], PC_PROTO_TCP, "10.4.0.2", 0, "10.4.0.3", 443);
+	for (k = 0; k < 2; k++) {
+		c[k].cport = pg_dynport(g);
+		c[k].wrap = W_NONE;
+		c[k].gap = 0;
+	}
+	for (i = 0; i < 7200; i++) {
+		g->now = start + (uint64_t)i * (PG_NSEC / 2);
+		if (i % 3 == 0)
+			conv_udp(g, &c[0], 1, "<13>tick", 8);
+		else
+			conv_tcp(g, &c[1], i % 3 == 1, TH_ACK, NULL, 0);
+	}
+}
+
+/* Server ports that bench flows use, with their transport. */
+static const struct {
+	int		proto;
+	uint16_t	port;
+} bench_svc[] = {
+	{ PC_PROTO_TCP, 443 }, { PC_PROTO_TCP, 80 }, { PC_PROTO_UDP, 53 },
+	{ PC_PROTO_TCP, 22 }, { PC_PROTO_UDP, 443 }, { PC_PROTO_TCP, 3306 },
+	{ PC_PROTO_UDP, 123 }, { PC_PROTO_TCP, 993 }, { PC_PROTO_TCP, 8080 },
+	{ PC_PROTO_UDP, 5060 }, { PC_PROTO_TCP, 25 }, { PC_PROTO_TCP, 5432 },
+};
+
+/*
+ * Many packets across many flows, built one by one with no handshakes:
+ * client ports are dynamic, so the assigned server port is the service.
+ * imix picks frame sizes 64/570/1518 in the ratio 7:4:1; otherwise every
+ * frame is the 60-byte minimum.
+ */
+static void
+bench(struct gen *g, int imix)
+{
+	static const uint16_t	 imix_size[12] = { 64, 570, 64, 64, 1518, 64,
+	    570, 64, 64, 570, 64, 570 };
+	struct frame		 f;
+	struct addr		 cli, srv;
+	uint64_t		 i, flow;
+	size_t			 nsvc;
+	size_t			 s, size, hdr;
+	uint16_t		 cport;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	nsvc = sizeof(bench_svc) / sizeof(bench_svc[0]);
+	memset(&cli, 0, sizeof(cli));
+	memset(&srv, 0, sizeof(srv));
+	cli.v = srv.v = 4;
+	for (i = 0; i < g->npackets; i++) {
+		flow = pg_rand(g) % g->nflows;
+		s = (size_t)(flow % nsvc);
+		put_be32(cli.a, 0x0a000000U | (uint32_t)(flow & 0xffffff));
+		put_be32(srv.a, 0xc6336400U | (uint32_t)(flow % 250 + 1));
+		cport = (uint16_t)(PORT_DYNAMIC_MIN + flow * 7919 % 16384);
+		hdr = ETHER_HDR_LEN + IPV4_HDR_MIN +
+		    (bench_svc[s].proto == PC_PROTO_TCP ? 20 : UDP_HDR_LEN);
+		size = imix ? imix_size[i % 12] : PG_ETHER_MIN;
+		frame_reset(&f);
+		/* Minimum frames carry no payload, only Ethernet padding. */
+		if (size > PG_ETHER_MIN && size > hdr)
+			frame_append(&f, size - hdr);
+		if (bench_svc[s].proto == PC_PROTO_TCP)
+			tcp_push(&f, &cli, &srv, cport, bench_svc[s].port,
+			    (uint32_t)i, 1, TH_ACK);
+		else
+			udp_push(&f, &cli, &srv, cport, bench_svc[s].port);
+		ip4_push(&f, &cli, &srv, (uint16_t)i);
+		eth_push(&f, mac_gw, mac_a);
+		frame_pad_ether(&f);
+		g->now += 1000;			/* a million packets a second */
+		emit(g, 0, &f, tag_service(bench_svc[s].proto,
+		    bench_svc[s].port));
+	}
+}
+
+static void
+scen_bench_small(struct gen *g)
+{
+	bench(g, 0);
+}
+
+static void
+scen_bench_imix(struct gen *g)
+{
+	bench(g, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Driver                                                               */
+/* ------------------------------------------------------------------ */
+
+static const struct scenario {
+	const char	*name;
+	void		(*fn)(struct gen *);
+	int		 pcapng;	/* needs pcapng output */
+	const char	*help;
+} scenarios[] = {
+	{ "demo", scen_demo, 0, "small office mix over Ethernet, IPv4+IPv6" },
+	{ "trap3306", scen_trap3306, 0,
+	    "client port 3306 to server 61000, and real mysql" },
+	{ "eth", scen_eth, 0, "Ethernet II" },
+	{ "vlan", scen_vlan, 0, "802.1Q" },
+	{ "qinq", scen_qinq, 0, "802.1ad+802.1Q and 0x9100+802.1Q" },
+	{ "mpls", scen_mpls, 0, "two-label MPLS stack over Ethernet" },
+	{ "pppoe", scen_pppoe, 0, "PPPoE session over Ethernet" },
+	{ "sll", scen_sll, 0, "Linux cooked v1 (113)" },
+	{ "sll2", scen_sll2, 0, "Linux cooked v2 (276)" },
+	{ "raw", scen_raw, 0, "LINKTYPE_RAW (101), IPv4 and IPv6" },
+	{ "ipv4", scen_ipv4, 0, "LINKTYPE_IPV4 (228)" },
+	{ "ipv6", scen_ipv6, 0, "LINKTYPE_IPV6 (229)" },
+	{ "null", scen_null, 0, "DLT_NULL, AF 2/24/28/30 in file order" },
+	{ "loop", scen_loop, 0, "DLT_LOOP (108), AF in network order" },
+	{ "ppp", scen_ppp, 0, "DLT_PPP (9)" },
+	{ "nflog", scen_nflog, 0, "NFLOG (239) TLVs" },
+	{ "tunnels", scen_tunnels, 0,
+	    "IP-in-IP, 6in4, GRE, GRE TEB, ERSPAN II/III, VXLAN" },
+	{ "ipv6ext", scen_ipv6ext, 0,
+	    "IPv6 hop-by-hop, routing, dest opts, AH, atomic fragment" },
+	{ "frags", scen_frags, 0, "IPv4 and IPv6 fragmented UDP" },
+	{ "transports", scen_transports, 0, "SCTP, DCCP, UDP-Lite, ESP" },
+	{ "snaplen", scen_snaplen, 0,
+	    "frames cut by a 54-byte snaplen (--snaplen to change)" },
+	{ "icmp", scen_icmp, 0, "ICMP and ICMPv6, errors quoting transports" },
+	{ "bad", scen_bad, 0, "malformed and truncated frames" },
+	{ "unsupported", scen_unsupported, 0, "LINKTYPE_USER0 (147)" },
+	{ "multilink", scen_multilink, 1,
+	    "pcapng: Ethernet, raw IPv4 and SLL2 (ns) interleaved" },
+	{ "hour", scen_hour, 0, "one hour, two packets a second, raw IPv4" },
+	{ "bench-small", scen_bench_small, 0,
+	    "--packets N 60-byte frames over --flows F flows" },
+	{ "bench-imix", scen_bench_imix, 0,
+	    "--packets N IMIX (7:4:1 of 64/570/1518) over --flows F flows" },
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pcapgen SCENARIO OUTFILE [--big-endian] "
+	    "[--nanosecond] [--pcapng]\n"
+	    "\t[--snaplen N] [--seed N] [--packets N] [--flows N]\n"
+	    "       pcapgen --list\n");
+	exit(2);
+}
+
+static uint64_t
+parse_num(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		pg_fatal("%s: bad value %s (%llu-%llu)", opt, s,
+		    (unsigned long long)min, (unsigned long long)max);
+	return (v);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct gen		*g;
+	const struct scenario	*sc = NULL;
+	const char		*opt, *val;
+	size_t			 i;
+	int			 a;
+
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+			printf("%-12s %s\n", scenarios[i].name,
+			    scenarios[i].help);
+		return (0);
+	}
+	if (argc < 3)
+		usage();
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (strcmp(argv[1], scenarios[i].name) == 0)
+			sc = &scenarios[i];
+	if (sc == NULL)
+		pg_fatal("unknown scenario %s (pcapgen --list)", argv[1]);
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		pg_fatal("out of memory");
+	g->path = argv[2];
+	g->now = PG_EPOCH_SEC * PG_NSEC;
+	g->rng = 0x706f7274636c6173ULL;		/* "portclas" */
+	g->npackets = 100000;
+	g->nflows = 1000;
+	for (a = 3; a < argc; a++) {
+		opt = argv[a];
+		if (strcmp(opt, "--big-endian") == 0) {
+			g->big = 1;
+			continue;
+		}
+		if (strcmp(opt, "--nanosecond") == 0) {
+			g->nsec = 1;
+			continue;
+		}
+		if (strcmp(opt, "--pcapng") == 0) {
+			g->pcapng = 1;
+			continue;
+		}
+		/* The other options take a value. */
+		if (++a == argc)
+			usage();
+		val = argv[a];
+		if (strcmp(opt, "--snaplen") == 0)
+			g->snaplen_opt = (uint32_t)parse_num(opt, val, 1,
+			    PG_SNAPLEN_DEFAULT);
+		else if (strcmp(opt, "--seed") == 0)
+			g->rng = parse_num(opt, val, 0, UINT64_MAX);
+		else if (strcmp(opt, "--packets") == 0)
+			g->npackets = parse_num(opt, val, 1, UINT64_C(1) << 40);
+		else if (strcmp(opt, "--flows") == 0)
+			g->nflows = parse_num(opt, val, 1, UINT64_C(1) << 24);
+		else
+			usage();
+	}
+	if (sc->pcapng)
+		g->pcapng = 1;
+
+	if ((g->fp = fopen(g->path, "wb")) == NULL)
+		pg_fatal("%s: %s", g->path, strerror(errno));
+	/* A big buffer: the bench scenarios write millions of frames. */
+	if ((g->iobuf = malloc(4 << 20)) != NULL)
+		setvbuf(g->fp, g->iobuf, _IOFBF, 4 << 20);
+	sc->fn(g);
+	if (!g->started)
+		pg_fatal("%s: scenario wrote no frame", sc->name);
+	if (fclose(g->fp) != 0)
+		pg_fatal("%s: %s", g->path, strerror(errno));
+	truth_write(g);
+	free(g->iobuf);
+	free(g);
+	return (0);
+}
