@@ -9,10 +9,8 @@
  * ports, caps hold, ...): a broken promise aborts, which the fuzzer reports
  * like a crash.
  *
- * Built with -DPORTCLASS_FUZZ_REPLAY the same file is a plain program that
- * feeds each file named on the command line (or each file in a named
- * directory) through the harness once, so the seed corpus runs in ctest
- * without libFuzzer.
+ * Linked with replay.c instead of libFuzzer, the same harness runs each
+ * seed of the corpus once under ctest.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -87,90 +85,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(frame);
 	return (0);
 }
-
-#ifdef PORTCLASS_FUZZ_REPLAY
-#include <dirent.h>
-#include <stdio.h>
-#include <sys/stat.h>
-
-#define FUZZ_MAX_INPUT	(1 << 20)
-
-/* Feed one file through the harness; -1 if it cannot be read. */
-static int
-fuzz_replay_file(const char *path)
-{
-	static uint8_t	 buf[FUZZ_MAX_INPUT];
-	FILE		*f;
-	size_t		 n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		perror(path);
-		return (-1);
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f)) {
-		perror(path);
-		fclose(f);
-		return (-1);
-	}
-	fclose(f);
-	(void)LLVMFuzzerTestOneInput(buf, n);
-	return (0);
-}
-
-/* A directory's regular files, in readdir() order; -1 on any failure. */
-static int
-fuzz_replay_dir(const char *dir, int *count)
-{
-	char		 path[4096];
-	struct dirent	*de;
-	struct stat	 st;
-	DIR		*d;
-	int		 rc = 0;
-
-	if ((d = opendir(dir)) == NULL) {
-		perror(dir);
-		return (-1);
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
-			continue;
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		if (fuzz_replay_file(path) == -1)
-			rc = -1;
-		(*count)++;
-	}
-	closedir(d);
-	return (rc);
-}
-
-int
-main(int argc, char **argv)
-{
-	struct stat	st;
-	int		i, count = 0, rc = 0;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: fuzz_decode_replay file|dir ...\n");
-		return (2);
-	}
-	for (i = 1; i < argc; i++) {
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (fuzz_replay_dir(argv[i], &count) == -1)
-				rc = 1;
-		} else {
-			if (fuzz_replay_file(argv[i]) == -1)
-				rc = 1;
-			count++;
-		}
-	}
-	printf("fuzz_decode_replay: %d inputs, no failures\n", count);
-	if (count == 0)
-		rc = 1;		/* an empty corpus proves nothing */
-	return (rc);
-}
-#endif /* PORTCLASS_FUZZ_REPLAY */

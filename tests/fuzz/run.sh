@@ -12,14 +12,21 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	case $bin in *_replay) continue ;; esac
 	name=$(basename "$bin")
-	corpus=$src/corpus
-	[ -d "$src/corpus-${name#fuzz_}" ] && corpus=$src/corpus-${name#fuzz_}
+	# Seeds: as in tests/fuzz/CMakeLists.txt; whole captures also get the
+	# real-world set beside the repository when it is there.
+	case ${name#fuzz_} in
+	decode)   corpus=("$src/corpus") ;;
+	capture)  corpus=("$src/../../pcaps")
+		  real="$src/../../../shared/pcaps/real"
+		  [ -d "$real" ] && corpus+=("$real") ;;
+	*)        corpus=("$src/corpus-${name#fuzz_}") ;;
+	esac
 	work=$(mktemp -d)
 	mkdir -p "$build/tests/fuzz/artifacts"
-	echo "== $name: ${secs}s on $(ls "$corpus" | wc -l) seeds"
+	echo "== $name: ${secs}s on $(find "${corpus[@]}" -maxdepth 1 -type f | wc -l) seeds"
 	"$bin" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
 		-artifact_prefix="$build/tests/fuzz/artifacts/" \
-		"$work" "$corpus" 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)|ERROR|SUMMARY' || true
+		"$work" "${corpus[@]}" 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)|ERROR|SUMMARY' || true
 	rc=${PIPESTATUS[0]}
 	rm -rf "$work"
 	[ "$rc" -eq 0 ] || { echo "$name: failed (exit $rc)"; exit 1; }
