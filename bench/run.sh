@@ -1,0 +1,262 @@
+#!/bin/sh
+#
+# bench/run.sh: how fast is portclass next to a bare libpcap read loop?
+#
+# Builds portclass and pcapgen in Release (build/bench), builds the bare
+# loop (bench/baseline.c) and the timer (bench/benchtime.c) with cc -O2,
+# generates the captures with the project's generator, warms them into
+# the page cache, then for each file runs ROUNDS rounds of
+#     baseline FILE
+#     portclass -F json -r FILE >/dev/null
+#     tcpdump -r FILE -w /dev/null            (when tcpdump is installed)
+# reversing the order every other round, and prints per file the median
+# wall and CPU time of each, the spread of wall times ((max - min) /
+# median), the median of the per-round ratios to the baseline, the peak
+# RSS and the packet rate.  See bench/README.md.
+#
+# Usage: bench/run.sh [--check] [--rounds N] [--rev COMMIT]
+#   --check   exit 1 if a portclass/baseline wall ratio is above
+#             BENCH_MAX_RATIO (default 1.25) or, when BENCH_MAX_RSS_MIB
+#             is set, if portclass's peak RSS is above it
+#   --rounds  rounds per file (default BENCH_ROUNDS or 5)
+#   --rev     build portclass from COMMIT (git archive) instead of the
+#             working tree
+#
+# Environment: BENCH_DIR (captures, default build/bench/data),
+# BENCH_QUICK=1 (1 M packets per file instead of 10 M / 5 M),
+# BENCH_SMALL_PACKETS, BENCH_IMIX_PACKETS, BENCH_FEW_FLOWS, BENCH_MANY_FLOWS,
+# BENCH_JOBS (build parallelism, default 2).
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+check=0
+rev=
+rounds=${BENCH_ROUNDS:-5}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) check=1 ;;
+	--rounds) shift; rounds=$1 ;;
+	--rev) shift; rev=$1 ;;
+	-h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+build=build/bench
+data=${BENCH_DIR:-$build/data}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	small=${BENCH_SMALL_PACKETS:-1000000}
+	imix=${BENCH_IMIX_PACKETS:-1000000}
+else
+	small=${BENCH_SMALL_PACKETS:-10000000}
+	imix=${BENCH_IMIX_PACKETS:-5000000}
+fi
+few=${BENCH_FEW_FLOWS:-10000}
+many=${BENCH_MANY_FLOWS:-1000000}
+max_ratio=${BENCH_MAX_RATIO:-1.25}
+jobs=${BENCH_JOBS:-2}
+
+log() { echo "run.sh: $*" >&2; }
+
+# --- build -------------------------------------------------------------
+# With --rev the product is built from that commit, exported read-only
+# with git archive, so a tree that others are editing does not matter;
+# bench/ itself always comes from the working tree.
+src=.
+if [ -n "$rev" ]; then
+	commit=$(git rev-parse --verify "$rev^{commit}")
+	src=$build/tree-$(echo "$commit" | cut -c1-12)
+	if [ ! -f "$src/CMakeLists.txt" ]; then
+		log "exporting $rev ($commit) to $src"
+		rm -rf "$src"
+		mkdir -p "$src"
+		git archive "$commit" | tar -x -C "$src"
+	fi
+	build=$build/rev-$(echo "$commit" | cut -c1-12)
+fi
+mkdir -p "$build"
+log "building portclass and pcapgen (Release) from $src in $build"
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+    >"$build.cmake.log" 2>&1 || { cat "$build.cmake.log" >&2; exit 1; }
+cmake --build "$build" -j"$jobs" --target portclass pcapgen \
+    >"$build.build.log" 2>&1 || { cat "$build.build.log" >&2; exit 1; }
+tools=$build/bench-tools
+mkdir -p "$tools"
+cflags="-std=c11 -O2 -Wall -Wextra -Werror"
+cc $cflags -o "$tools/baseline" bench/baseline.c \
+    $(pkg-config --cflags --libs libpcap 2>/dev/null || echo -lpcap)
+cc $cflags -o "$tools/benchtime" bench/benchtime.c
+portclass=$build/portclass
+pcapgen=$build/pcapgen
+baseline=$tools/baseline
+benchtime=$tools/benchtime
+
+# --- captures ----------------------------------------------------------
+# pcapgen is deterministic: the same source and arguments give the same
+# bytes, so a capture is reused while its stamp (the generator source's
+# hash and the arguments) matches.
+mkdir -p "$data"
+gensum=$(sha256sum "$src/tools/pcapgen.c" | cut -c1-16)
+gen() {	# name scenario packets flows
+	f=$data/$1.pcap
+	stamp="$gensum $2 --packets $3 --flows $4"
+	if [ -f "$f" ] && [ -f "$f.stamp" ] &&
+	    [ "$(cat "$f.stamp")" = "$stamp" ]; then
+		log "reusing $f"
+	else
+		log "generating $f ($2, $3 packets, $4 flows)"
+		rm -f "$f.stamp"
+		"$pcapgen" "$2" "$f" --packets "$3" --flows "$4"
+		echo "$stamp" >"$f.stamp"
+	fi
+}
+gen "small-$small-$few" bench-small "$small" "$few"
+gen "small-$small-$many" bench-small "$small" "$many"
+gen "imix-$imix-$few" bench-imix "$imix" "$few"
+files="$data/small-$small-$few.pcap $data/small-$small-$many.pcap
+    $data/imix-$imix-$few.pcap"
+
+have_tcpdump=0
+if command -v tcpdump >/dev/null 2>&1; then
+	have_tcpdump=1
+	tcpdump_bin=$(command -v tcpdump)
+fi
+
+# --- machine -----------------------------------------------------------
+echo "portclass bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $rounds rounds per file"
+echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
+echo "libpcap: $("$baseline" -V)"
+if [ -n "$rev" ]; then
+	tree="commit $(echo "$commit" | cut -c1-12) ($rev)"
+else
+	tree="working tree at $(git rev-parse --short=12 HEAD 2>/dev/null || echo '?')"
+	if [ -n "$(git status --porcelain -- src include tools 2>/dev/null)" ]; then
+		tree="$tree + uncommitted changes"
+	fi
+fi
+echo "portclass: $("$portclass" -V 2>&1 | head -1), $tree"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- measure -----------------------------------------------------------
+fail=0
+raw=$data/results.tsv
+: >"$raw"
+for f in $files; do
+	log "warming $f"
+	cat "$f" >/dev/null
+	name=$(basename "$f" .pcap)
+	# One untimed run of each: warms the binaries and checks that
+	# portclass and the baseline saw every frame.
+	"$baseline" "$f" >"$data/stdout.baseline"
+	"$portclass" -F json -r "$f" >"$data/stdout.portclass"
+	frames=$(awk '{ print $2 }' "$data/stdout.baseline")
+	pcframes=$(sed -n 's/.*"type":"totals".*"clock":"[a-z]*","packets":\([0-9]*\).*/\1/p' \
+	    "$data/stdout.portclass")
+	if [ "$frames" != "$pcframes" ]; then
+		log "$f: baseline read $frames frames, portclass ${pcframes:-?}"
+		exit 1
+	fi
+	i=1
+	while [ "$i" -le "$rounds" ]; do
+		if [ $((i % 2)) = 1 ]; then
+			order="baseline portclass tcpdump"
+		else
+			order="tcpdump portclass baseline"
+		fi
+		for prog in $order; do
+			case $prog in
+			baseline) set -- "$baseline" "$f" ;;
+			portclass) set -- "$portclass" -F json -r "$f" ;;
+			tcpdump)
+				[ "$have_tcpdump" = 1 ] || continue
+				set -- "$tcpdump_bin" -r "$f" -w /dev/null ;;
+			esac
+			out=$("$benchtime" "$@" 2>"$data/stderr.$prog")
+			case $out in
+			*status=0) ;;
+			*)
+				log "$prog failed on $f: $out"
+				cat "$data/stderr.$prog" >&2
+				exit 1 ;;
+			esac
+			echo "$name $i $prog $out" >>"$raw"
+		done
+		i=$((i + 1))
+	done
+	bytes=$(stat -c %s "$f")
+	awk -v name="$name" -v frames="$frames" -v bytes="$bytes" \
+	    -v rounds="$rounds" -v maxr="$max_ratio" -v maxrss="${BENCH_MAX_RSS_MIB:-}" '
+	function val(s) { sub(/^[a-z_]+=/, "", s); return (s + 0) }
+	function median(a, n,    i, j, t, b) {
+		for (i = 1; i <= n; i++)
+			b[i] = a[i]
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && b[j - 1] > b[j]; j--) {
+				t = b[j]; b[j] = b[j - 1]; b[j - 1] = t
+			}
+		if (n % 2)
+			return (b[(n + 1) / 2])
+		return ((b[n / 2] + b[n / 2 + 1]) / 2)
+	}
+	$1 == name {
+		r = $2; p = $3
+		wall[p, r] = val($4)
+		cpu[p, r] = val($5) + val($6)
+		rss = val($7)
+		if (rss > peak[p])
+			peak[p] = rss
+		seen[p] = 1
+	}
+	END {
+		printf("\n%s: %d frames, %.1f MB, %d rounds\n", name, frames,
+		    bytes / 1e6, rounds)
+		printf("%-10s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
+		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
+		    "peak RSS", "Mpkt/s", "ns/pkt")
+		n = split("baseline portclass tcpdump", progs, " ")
+		for (k = 1; k <= n; k++) {
+			p = progs[k]
+			if (!seen[p])
+				continue
+			lo = hi = wall[p, 1]
+			for (r = 1; r <= rounds; r++) {
+				if (wall[p, r] < lo)
+					lo = wall[p, r]
+				if (wall[p, r] > hi)
+					hi = wall[p, r]
+				w[r] = wall[p, r]; c[r] = cpu[p, r]
+				wr[r] = wall[p, r] / wall["baseline", r]
+				cr[r] = cpu[p, r] / cpu["baseline", r]
+			}
+			mw = median(w, rounds); mc = median(c, rounds)
+			mwr = median(wr, rounds); mcr = median(cr, rounds)
+			printf("%-10s %9.3f %6.1f%% %9.3f %10.2fx %9.2fx %6.1f MiB %9.2f %8.1f\n",
+			    p, mw, (hi - lo) / mw * 100, mc, mwr, mcr, peak[p] / 1024,
+			    frames / mw / 1e6, mw * 1e9 / frames)
+			if (p == "portclass") {
+				if (mwr > maxr + 0)
+					bad = bad sprintf("  %s: wall ratio %.2fx > %.2fx\n",
+					    name, mwr, maxr)
+				if (maxrss != "" && peak[p] / 1024 > maxrss + 0)
+					bad = bad sprintf("  %s: peak RSS %.1f MiB > %s MiB\n",
+					    name, peak[p] / 1024, maxrss)
+			}
+		}
+		if (bad != "") {
+			printf("over target:\n%s", bad)
+			exit (3)
+		}
+	}' "$raw" || { [ $? = 3 ] && fail=1 || exit 1; }
+done
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); raw rounds in $raw"
+if [ "$check" = 1 ] && [ "$fail" = 1 ]; then
+	log "check failed: over BENCH_MAX_RATIO=$max_ratio${BENCH_MAX_RSS_MIB:+ or BENCH_MAX_RSS_MIB=$BENCH_MAX_RSS_MIB}"
+	exit 1
+fi
+exit 0
