@@ -116,7 +116,7 @@ classify_set(struct classify_result *res, uint16_t port,
 	res->reason = (uint8_t)why;
 }
 
-/* The rule without handshake evidence; sport != dport. */
+/* The rule without handshake evidence. */
 static void
 classify_by_status(const struct registry *reg, const struct pkt_info *pi,
     struct classify_result *res)
@@ -124,6 +124,10 @@ classify_by_status(const struct registry *reg, const struct pkt_info *pi,
 	enum reg_status	 ss, ds;
 	int		 sr, dr;
 
+	if (pi->sport == pi->dport) {
+		classify_set(res, pi->sport, CLASSIFY_SAME);
+		return;
+	}
 	ss = registry_status(reg, pi->proto, pi->sport);
 	ds = registry_status(reg, pi->proto, pi->dport);
 	sr = classify_status_rank(ss);
@@ -150,34 +154,47 @@ classify_by_status(const struct registry *reg, const struct pkt_info *pi,
 	    CLASSIFY_LOWER);
 }
 
+/*
+ * Handshake evidence is kept only where it contradicts the status rule:
+ * everywhere else the rule alone gives the same answer for every packet of
+ * the connection, and remembering it would cost a hash lookup per packet
+ * for nothing.  The hint (flow.h) lets the other packets skip the lookup
+ * unless some contradicted connection shares their status-rule answer.
+ */
 void
 classify_packet(const struct registry *reg, struct flow_cache *flows,
     const struct pkt_info *pi, struct classify_result *res)
 {
-	uint16_t	port;
+	struct classify_result	 rule;
+	enum classify_handshake	 hs;
+	uint32_t		 hint;
+	uint16_t		 server, port;
 
-	switch (classify_handshake(pi)) {
-	case CLASSIFY_HS_OPEN:
-		if (flows != NULL)
-			flow_learn(flows, pi, 1);
-		classify_set(res, pi->dport, CLASSIFY_SYN);
-		return;
-	case CLASSIFY_HS_ACCEPT:
-		if (flows != NULL)
-			flow_learn(flows, pi, 0);
-		classify_set(res, pi->sport, CLASSIFY_SYNACK);
-		return;
-	case CLASSIFY_HS_NONE:
-		break;
-	}
-	if (pi->sport == pi->dport) {
+	hs = classify_handshake(pi);
+	if (hs == CLASSIFY_HS_NONE && pi->sport == pi->dport) {
 		classify_set(res, pi->sport, CLASSIFY_SAME);
 		return;
 	}
+	classify_by_status(reg, pi, &rule);
+	hint = flow_hint(pi->proto, rule.ephemeral ? FLOW_HINT_EPHEMERAL :
+	    rule.port);
+	if (hs != CLASSIFY_HS_NONE) {
+		server = hs == CLASSIFY_HS_OPEN ? pi->dport : pi->sport;
+		if (flows != NULL) {
+			if (rule.ephemeral || rule.port != server)
+				flow_learn(flows, pi, hs == CLASSIFY_HS_OPEN,
+				    hint);
+			else if (flow_hinted(flows, hint))
+				flow_forget(flows, pi);	/* stale tuple */
+		}
+		classify_set(res, server, hs == CLASSIFY_HS_OPEN ?
+		    CLASSIFY_SYN : CLASSIFY_SYNACK);
+		return;
+	}
 	if (flows != NULL && classify_has_handshake(pi) &&
-	    flow_server_port(flows, pi, &port)) {
+	    flow_hinted(flows, hint) && flow_server_port(flows, pi, &port)) {
 		classify_set(res, port, CLASSIFY_FLOW);
 		return;
 	}
-	classify_by_status(reg, pi, res);
+	*res = rule;
 }

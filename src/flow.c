@@ -87,7 +87,8 @@ static uint64_t	flow_hash(uint64_t, const void *, size_t);
 struct flow {
 	struct flow_key	 key;
 	struct flow	*lru_prev;	/* more recently used */
-	struct flow	*lru_next;	/* less recently used */
+	struct flow	*lru_next;	/* less recently used; free list link */
+	uint32_t	 hint;		/* flow_hint() the flow was learnt with */
 	uint8_t		 server_b;	/* 1: the server is endpoint b */
 	UT_hash_handle	 hh;
 };
@@ -100,6 +101,9 @@ struct flow_cache {
 	struct flow	 sentinel;	/* keeps the table alive, see above */
 	struct flow	*lru_head;	/* most recently used */
 	struct flow	*lru_tail;	/* least recently used: evicted first */
+	struct flow	*free_list;	/* forgotten slots, linked by lru_next */
+	size_t		 live;		/* flows in the table */
+	uint32_t	*hints;		/* flows learnt per hint, see flow.h */
 	uint64_t	 evictions;
 	uint64_t	 seed;
 	unsigned int	 hash_log2;
@@ -228,11 +232,19 @@ flow_take_slot(struct flow_cache *fc)
 {
 	struct flow	*f;
 
-	if (fc->used < fc->cap)
+	if ((f = fc->free_list) != NULL) {
+		fc->free_list = f->lru_next;
+		fc->live++;
+		return (f);
+	}
+	if (fc->used < fc->cap) {
+		fc->live++;
 		return (&fc->slots[fc->used++]);
+	}
 	f = fc->lru_tail;
 	HASH_DEL(fc->table, f);
 	flow_lru_unlink(fc, f);
+	fc->hints[f->hint]--;
 	fc->evictions++;
 	return (f);
 }
@@ -247,6 +259,7 @@ flow_new(size_t cap)
 		cap = 1;
 	fc = xcalloc(1, sizeof(*fc));
 	fc->slots = xcalloc(cap, sizeof(*fc->slots));
+	fc->hints = xcalloc(FLOW_HINTS, sizeof(*fc->hints));
 	fc->cap = cap;
 	/* About one bucket per entry: chains stay short without growing. */
 	for (log2 = FLOW_MIN_LOG2; log2 < FLOW_MAX_LOG2 &&
@@ -262,23 +275,52 @@ flow_new(size_t cap)
 }
 
 void
-flow_learn(struct flow_cache *fc, const struct pkt_info *pi, int server_is_dst)
+flow_learn(struct flow_cache *fc, const struct pkt_info *pi, int server_is_dst,
+    uint32_t hint)
 {
 	struct flow_key	 k;
 	struct flow	*f;
 	int		 dst_is_b;
 
+	if (hint >= FLOW_HINTS)
+		return;
 	dst_is_b = flow_key_make(pi, &k);
-	if ((f = flow_find(fc, &k)) != NULL)
+	if ((f = flow_find(fc, &k)) != NULL) {
 		flow_lru_touch(fc, f);
-	else {
+		fc->hints[f->hint]--;
+	} else {
 		f = flow_take_slot(fc);
 		memcpy(&f->key, &k, sizeof(f->key));
 		flow_hash_add(fc, f);
 		flow_lru_push(fc, f);
 	}
+	f->hint = hint;
+	fc->hints[hint]++;
 	/* A later handshake on the same tuple is a new connection: it wins. */
 	f->server_b = (uint8_t)(server_is_dst ? dst_is_b : !dst_is_b);
+}
+
+void
+flow_forget(struct flow_cache *fc, const struct pkt_info *pi)
+{
+	struct flow_key	 k;
+	struct flow	*f;
+
+	(void)flow_key_make(pi, &k);
+	if ((f = flow_find(fc, &k)) == NULL)
+		return;
+	HASH_DEL(fc->table, f);
+	flow_lru_unlink(fc, f);
+	fc->hints[f->hint]--;
+	fc->live--;
+	f->lru_next = fc->free_list;
+	fc->free_list = f;
+}
+
+int
+flow_hinted(const struct flow_cache *fc, uint32_t hint)
+{
+	return (hint < FLOW_HINTS && fc->hints[hint] != 0);
 }
 
 int
@@ -299,7 +341,7 @@ flow_server_port(struct flow_cache *fc, const struct pkt_info *pi,
 size_t
 flow_count(const struct flow_cache *fc)
 {
-	return (fc->used);
+	return (fc->live);
 }
 
 size_t
@@ -321,5 +363,6 @@ flow_free(struct flow_cache *fc)
 		return;
 	HASH_CLEAR(hh, fc->table);
 	free(fc->slots);
+	free(fc->hints);
 	free(fc);
 }

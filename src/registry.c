@@ -110,6 +110,14 @@ struct registry_arena {
 
 struct registry {
 	struct registry_entry	*table;		/* uthash head */
+	/*
+	 * The status of every (proto, port), one byte each, rebuilt from the
+	 * table after each load.  The service-port rule asks for two statuses
+	 * per packet; a 256 KiB array that stays in cache answers that with
+	 * one load instead of a hash probe.  Names are looked up in the table
+	 * only when a report is written.
+	 */
+	uint8_t			*status;	/* [proto * NPORTS + port] */
 	struct registry_arena	 arena;
 	const char		*source;
 	char			 date[11];	/* YYYY-MM-DD or "" */
@@ -826,6 +834,27 @@ registry_find(const struct registry *reg, unsigned int proto, uint16_t port)
 	return (e);
 }
 
+/* Rebuild the flat status index from the table (see struct registry). */
+static void
+registry_index(struct registry *reg)
+{
+	struct registry_entry	*e, *tmp;
+	size_t			 proto;
+
+	if (reg->status == NULL)
+		reg->status = xmalloc((size_t)REGISTRY_NPROTO *
+		    REGISTRY_NPORTS);
+	for (proto = 0; proto < REGISTRY_NPROTO; proto++) {
+		memset(reg->status + proto * REGISTRY_NPORTS, REG_UNASSIGNED,
+		    PORT_DYNAMIC_MIN);
+		memset(reg->status + proto * REGISTRY_NPORTS + PORT_DYNAMIC_MIN,
+		    REG_DYNAMIC, REGISTRY_NPORTS - PORT_DYNAMIC_MIN);
+	}
+	HASH_ITER(hh, reg->table, e, tmp)
+		reg->status[(size_t)e->key.proto * REGISTRY_NPORTS +
+		    e->key.port] = e->svc.status;
+}
+
 /*
  * Merge the parsed rows into reg.  Cannot fail: only allocation could, and
  * that is fatal.  best[] holds the winning rank of each (proto, port) the
@@ -932,6 +961,7 @@ registry_merge(struct registry *reg, struct registry_load *ld)
 			}
 		}
 	}
+	registry_index(reg);
 	free(best);
 	free(nnames);
 }
@@ -951,6 +981,7 @@ registry_free(struct registry *reg)
 		return;
 	HASH_CLEAR(hh, reg->table);
 	registry_arena_free(&reg->arena);
+	free(reg->status);
 	free(reg);
 }
 
@@ -1062,11 +1093,13 @@ enum reg_status
 registry_status(const struct registry *reg, unsigned int proto,
     uint16_t port)
 {
-	const struct service	*svc;
-
-	if ((svc = registry_lookup(reg, proto, port)) != NULL)
-		return ((enum reg_status)svc->status);
-	return (port >= PORT_DYNAMIC_MIN ? REG_DYNAMIC : REG_UNASSIGNED);
+	if (proto == PC_PROTO_UDPLITE)
+		proto = PC_PROTO_UDP;	/* RFC 3828 section 3.2 */
+	if (proto >= REGISTRY_NPROTO || reg->status == NULL)
+		return (port >= PORT_DYNAMIC_MIN ? REG_DYNAMIC :
+		    REG_UNASSIGNED);
+	return ((enum reg_status)reg->status[(size_t)proto *
+	    REGISTRY_NPORTS + port]);
 }
 
 const char *

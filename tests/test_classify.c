@@ -351,11 +351,18 @@ test_new_handshake_replaces(void **state)
 	mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, 3306, SERVER_ADDR, 61000,
 	    TH_SYN, 0);
 	expect(small, fc, &pi, 61000, CLASSIFY_SYN);
+	assert_int_equal(flow_count(fc), 1);
 	mkpkt(&pi, PC_PROTO_TCP, 4, SERVER_ADDR, 61000, CLIENT_ADDR, 3306,
 	    TH_SYN, 0);
 	expect(small, fc, &pi, 3306, CLASSIFY_SYN);
+	/* The new connection agrees with the status rule: the stale memory
+	 * of the old one is dropped, and the rule answers from now on. */
+	assert_int_equal(flow_count(fc), 0);
 	pi.tcp_flags = TH_ACK;
-	expect(small, fc, &pi, 3306, CLASSIFY_FLOW);
+	expect(small, fc, &pi, 3306, CLASSIFY_STATUS);
+	mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, 3306, SERVER_ADDR, 61000,
+	    TH_ACK, 0);
+	expect(small, fc, &pi, 3306, CLASSIFY_STATUS);
 	flow_free(fc);
 }
 
@@ -377,15 +384,67 @@ test_eviction_falls_back(void **state)
 	pi.tcp_flags = TH_ACK;
 	expect(small, fc, &pi, 61000, CLASSIFY_FLOW);
 
-	mkpkt(&other, PC_PROTO_TCP, 4, CLIENT_ADDR, 55555, SERVER_ADDR, 80,
+	/* A second trapped connection needs the only slot. */
+	mkpkt(&other, PC_PROTO_TCP, 4, CLIENT_ADDR, 3306, SERVER_ADDR, 61001,
 	    TH_SYN, 0);
-	expect(small, fc, &other, 80, CLASSIFY_SYN);
+	expect(small, fc, &other, 61001, CLASSIFY_SYN);
 	assert_int_equal(flow_evictions(fc), 1);
 	assert_int_equal(flow_count(fc), 1);
 
 	expect(small, fc, &pi, 3306, CLASSIFY_STATUS);
 	other.tcp_flags = TH_ACK;
-	expect(small, fc, &other, 80, CLASSIFY_FLOW);
+	expect(small, fc, &other, 61001, CLASSIFY_FLOW);
+	flow_free(fc);
+}
+
+/*
+ * A handshake that agrees with the status rule (client on a dynamic port,
+ * server on an assigned one: nearly all traffic) is not stored, so it
+ * neither fills the cache nor costs its other packets a lookup; they get
+ * the same answer from the rule.
+ */
+static void
+test_agreeing_handshake_not_stored(void **state)
+{
+	struct flow_cache	*fc;
+	struct pkt_info		 pi;
+	int			 i;
+
+	(void)state;
+	fc = flow_new(4);
+	for (i = 0; i < 100; i++) {
+		mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, (uint16_t)(51000 + i),
+		    SERVER_ADDR, 80, TH_SYN, 0);
+		expect(small, fc, &pi, 80, CLASSIFY_SYN);
+		mkpkt(&pi, PC_PROTO_TCP, 4, SERVER_ADDR, 80, CLIENT_ADDR,
+		    (uint16_t)(51000 + i), TH_SYN | TH_ACK, 0);
+		expect(small, fc, &pi, 80, CLASSIFY_SYNACK);
+		pi.tcp_flags = TH_ACK;
+		expect(small, fc, &pi, 80, CLASSIFY_STATUS);
+	}
+	assert_int_equal(flow_count(fc), 0);
+	assert_int_equal(flow_evictions(fc), 0);
+	/* Two dynamic ports with a handshake do contradict the rule, which
+	 * would say "ephemeral": that connection is remembered. */
+	mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, 50001, SERVER_ADDR, 60001,
+	    TH_SYN, 0);
+	expect(small, fc, &pi, 60001, CLASSIFY_SYN);
+	assert_int_equal(flow_count(fc), 1);
+	mkpkt(&pi, PC_PROTO_TCP, 4, SERVER_ADDR, 60001, CLIENT_ADDR, 50001,
+	    TH_ACK, 0);
+	expect(small, fc, &pi, 60001, CLASSIFY_FLOW);
+	/* Another ephemeral pair without a handshake stays ephemeral, though
+	 * it shares the hint and so is looked up. */
+	mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, 50002, SERVER_ADDR, 60002,
+	    TH_ACK, 0);
+	{
+		struct classify_result	res;
+
+		classify_packet(small, fc, &pi, &res);
+		assert_int_equal(res.ephemeral, 1);
+		assert_string_equal(classify_reason_name(res.reason),
+		    "ephemeral");
+	}
 	flow_free(fc);
 }
 
@@ -437,7 +496,7 @@ test_udp_status_only(void **state)
 	fc = flow_new(16);
 	mkpkt(&pi, PC_PROTO_UDP, 4, CLIENT_ADDR, 3306, SERVER_ADDR, 61000,
 	    NO_FLAGS, 0);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	expect(iana, fc, &pi, 3306, CLASSIFY_STATUS);
 
 	mkpkt(&pi, PC_PROTO_TCP, 4, CLIENT_ADDR, 3306, SERVER_ADDR, 61000,
@@ -606,6 +665,7 @@ main(void)
 		cmocka_unit_test(test_synack_first),
 		cmocka_unit_test(test_new_handshake_replaces),
 		cmocka_unit_test(test_eviction_falls_back),
+		cmocka_unit_test(test_agreeing_handshake_not_stored),
 		cmocka_unit_test(test_sctp_init),
 		cmocka_unit_test(test_udp_status_only),
 		cmocka_unit_test(test_udplite_uses_udp_registry),

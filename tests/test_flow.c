@@ -79,7 +79,7 @@ check_both_directions(int ipver)
 
 	assert_int_equal(flow_server_port(fc, &syn, &port), 0);
 	assert_int_equal(flow_server_port(fc, &back, &port), 0);
-	flow_learn(fc, &syn, 1);
+	flow_learn(fc, &syn, 1, 0);
 	assert_int_equal(flow_count(fc), 1);
 
 	port = 0;
@@ -90,13 +90,13 @@ check_both_directions(int ipver)
 	assert_int_equal(port, 61000);
 
 	/* A SYN+ACK learnt from the other side says the same thing. */
-	flow_learn(fc, &back, 0);
+	flow_learn(fc, &back, 0, 0);
 	assert_int_equal(flow_count(fc), 1);
 	assert_int_equal(flow_server_port(fc, &syn, &port), 1);
 	assert_int_equal(port, 61000);
 
 	/* A new handshake in the opposite direction replaces the server. */
-	flow_learn(fc, &back, 1);
+	flow_learn(fc, &back, 1, 0);
 	assert_int_equal(flow_server_port(fc, &syn, &port), 1);
 	assert_int_equal(port, 3306);
 	assert_int_equal(flow_count(fc), 1);
@@ -132,7 +132,7 @@ test_key_fields_distinguish(void **state)
 	(void)state;
 	fc = flow_new(16);
 	mkpkt(&pi, PC_PROTO_TCP, 4, HOST_A, 40000, HOST_B, 80);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 
 	mkpkt(&other, PC_PROTO_SCTP, 4, HOST_A, 40000, HOST_B, 80);
 	assert_int_equal(flow_server_port(fc, &other, &port), 0);
@@ -169,7 +169,7 @@ test_ipv4_key_ignores_unused_bytes(void **state)
 	mkpkt(&pi, PC_PROTO_TCP, 4, HOST_A, 50000, HOST_B, 443);
 	memset(pi.src + 4, 0x11, 12);
 	memset(pi.dst + 4, 0x22, 12);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 
 	mkpkt(&other, PC_PROTO_TCP, 4, HOST_B, 443, HOST_A, 50000);
 	memset(other.src + 4, 0x33, 12);
@@ -194,10 +194,10 @@ test_same_address(void **state)
 	fc = flow_new(4);
 	mkpkt(&pi, PC_PROTO_TCP, 4, 0x7f000001, 55000, 0x7f000001, 5432);
 	reverse(&pi, &back);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(flow_server_port(fc, &back, &port), 1);
 	assert_int_equal(port, 5432);
-	flow_learn(fc, &back, 1);
+	flow_learn(fc, &back, 1, 0);
 	assert_int_equal(flow_server_port(fc, &pi, &port), 1);
 	assert_int_equal(port, 55000);
 	assert_int_equal(flow_count(fc), 1);
@@ -236,17 +236,17 @@ test_lru_order(void **state)
 	fc = flow_new(3);
 	assert_int_equal(flow_capacity(fc), 3);
 	nth_flow(&pi, 0);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	nth_flow(&pi, 1);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	nth_flow(&pi, 2);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(flow_count(fc), 3);
 	assert_int_equal(flow_evictions(fc), 0);
 
 	assert_int_equal(known(fc, 0), 1);	/* 0 is now the newest */
 	nth_flow(&pi, 3);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(flow_evictions(fc), 1);
 	assert_int_equal(flow_count(fc), 3);
 	assert_int_equal(known(fc, 1), 0);
@@ -256,10 +256,10 @@ test_lru_order(void **state)
 
 	/* Order is now 3 (oldest), 0, 2; re-learning 3 refreshes it. */
 	nth_flow(&pi, 3);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(flow_evictions(fc), 1);
 	nth_flow(&pi, 4);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(flow_evictions(fc), 2);
 	assert_int_equal(known(fc, 0), 0);
 	assert_int_equal(known(fc, 2), 1);
@@ -280,8 +280,8 @@ test_cap_one(void **state)
 	fc = flow_new(1);
 	for (i = 0; i < 100; i++) {
 		nth_flow(&pi, i);
-		flow_learn(fc, &pi, 1);
-		flow_learn(fc, &pi, 1);		/* same flow: no eviction */
+		flow_learn(fc, &pi, 1, 0);
+		flow_learn(fc, &pi, 1, 0);		/* same flow: no eviction */
 		assert_int_equal(flow_count(fc), 1);
 		assert_int_equal(flow_evictions(fc), i);
 		assert_int_equal(known(fc, i), 1);
@@ -294,7 +294,7 @@ test_cap_one(void **state)
 	fc = flow_new(0);
 	assert_int_equal(flow_capacity(fc), 1);
 	nth_flow(&pi, 7);
-	flow_learn(fc, &pi, 1);
+	flow_learn(fc, &pi, 1, 0);
 	assert_int_equal(known(fc, 7), 1);
 	flow_free(fc);
 }
@@ -316,7 +316,7 @@ test_many_inserts_bounded(void **state)
 	fc = flow_new(cap);
 	for (i = 0; i < n; i++) {
 		nth_flow(&pi, i);
-		flow_learn(fc, &pi, 1);
+		flow_learn(fc, &pi, 1, 0);
 		assert_true(flow_count(fc) <= cap);
 	}
 	assert_int_equal(flow_count(fc), cap);
@@ -341,7 +341,7 @@ test_large_cache_keeps_all(void **state)
 	fc = flow_new(FLOW_DEFAULT_CAP);
 	for (i = 0; i < n; i++) {
 		nth_flow(&pi, i);
-		flow_learn(fc, &pi, (int)(i & 1));
+		flow_learn(fc, &pi, (int)(i & 1), 0);
 	}
 	assert_int_equal(flow_count(fc), n);
 	assert_int_equal(flow_evictions(fc), 0);
@@ -356,10 +356,56 @@ test_large_cache_keeps_all(void **state)
 	flow_free(NULL);
 }
 
+/* Hints count the flows learnt with them; forgetting and eviction undo. */
+static void
+test_hints_and_forget(void **state)
+{
+	struct flow_cache	*fc;
+	struct pkt_info		 a, b;
+	uint16_t		 port;
+	uint32_t		 h1 = flow_hint(PC_PROTO_TCP, 3306);
+	uint32_t		 h2 = flow_hint(PC_PROTO_TCP, FLOW_HINT_EPHEMERAL);
+
+	(void)state;
+	fc = flow_new(1);
+	assert_false(flow_hinted(fc, h1));
+	mkpkt(&a, PC_PROTO_TCP, 4, HOST_A, 3306, HOST_B, 61000);
+	flow_learn(fc, &a, 1, h1);
+	assert_true(flow_hinted(fc, h1));
+	assert_false(flow_hinted(fc, h2));
+	/* Relearning the same flow with another hint moves its count. */
+	flow_learn(fc, &a, 1, h2);
+	assert_false(flow_hinted(fc, h1));
+	assert_true(flow_hinted(fc, h2));
+	/* Eviction takes the evicted flow's hint with it. */
+	mkpkt(&b, PC_PROTO_TCP, 4, HOST_A, 3307, HOST_B, 61001);
+	flow_learn(fc, &b, 1, h1);
+	assert_int_equal(flow_evictions(fc), 1);
+	assert_false(flow_hinted(fc, h2));
+	assert_true(flow_hinted(fc, h1));
+	/* Forgetting frees the slot without an eviction. */
+	flow_forget(fc, &b);
+	assert_false(flow_hinted(fc, h1));
+	assert_int_equal(flow_count(fc), 0);
+	assert_int_equal(flow_server_port(fc, &b, &port), 0);
+	flow_forget(fc, &b);		/* unknown: nothing happens */
+	flow_learn(fc, &a, 0, h1);
+	assert_int_equal(flow_evictions(fc), 1);
+	assert_int_equal(flow_count(fc), 1);
+	assert_int_equal(flow_server_port(fc, &a, &port), 1);
+	assert_int_equal(port, 3306);
+	/* Out-of-range hints are ignored, not written. */
+	flow_learn(fc, &b, 1, FLOW_HINTS);
+	assert_int_equal(flow_count(fc), 1);
+	assert_false(flow_hinted(fc, FLOW_HINTS));
+	flow_free(fc);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hints_and_forget),
 		cmocka_unit_test(test_both_directions_ipv4),
 		cmocka_unit_test(test_both_directions_ipv6),
 		cmocka_unit_test(test_key_fields_distinguish),

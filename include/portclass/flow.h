@@ -8,6 +8,14 @@
  * packet.  Flows are never dropped on FIN or RST: a reused tuple starts
  * with a new handshake, which overwrites the old entry (docs/service-port.md).
  * A cache is not thread-safe; one capture loop owns it.
+ *
+ * Hints keep lookups off the per-packet path.  The classifier stores only
+ * the connections whose handshake contradicts the status rule (the client
+ * port outranks the server's, as with a client on 3306), and tags each with
+ * the hint of the answer the status rule gives for it: flow_hint(proto,
+ * port), or flow_hint(proto, FLOW_HINT_EPHEMERAL).  Every later packet
+ * whose status-rule answer has no learnt flow (flow_hinted() is 0) skips
+ * the hash lookup altogether, which is nearly all traffic.
  */
 #ifndef PORTCLASS_FLOW_H
 #define PORTCLASS_FLOW_H
@@ -18,6 +26,16 @@
 #include "portclass/decode.h"
 
 #define FLOW_DEFAULT_CAP	65536
+
+#define FLOW_HINT_EPHEMERAL	65536	/* "port" of the ephemeral answer */
+#define FLOW_HINTS		(PC_PROTO_COUNT * (FLOW_HINT_EPHEMERAL + 1))
+
+/* The hint for a status-rule answer: port, or FLOW_HINT_EPHEMERAL. */
+static inline uint32_t
+flow_hint(unsigned int proto, uint32_t port)
+{
+	return ((uint32_t)proto * (FLOW_HINT_EPHEMERAL + 1) + port);
+}
 
 struct flow_cache;
 
@@ -33,11 +51,20 @@ struct flow_cache	*flow_new(size_t cap);
  * never kept.  Both directions of a connection are the same flow.
  *
  * Remember that in the connection of *pi the server is the packet's
- * destination (server_is_dst = 1) or its source (0).  Refreshes the flow's
- * age; may evict the least recently used flow.
+ * destination (server_is_dst = 1) or its source (0), tagged with hint
+ * (see above; out-of-range hints are ignored).  Refreshes the flow's age;
+ * may evict the least recently used flow.
  */
 void			 flow_learn(struct flow_cache *,
-			    const struct pkt_info *pi, int server_is_dst);
+			    const struct pkt_info *pi, int server_is_dst,
+			    uint32_t hint);
+
+/* Drop the connection of *pi if it is known (its slot is reused). */
+void			 flow_forget(struct flow_cache *,
+			    const struct pkt_info *pi);
+
+/* 1 if some flow held now was learnt with this hint. */
+int			 flow_hinted(const struct flow_cache *, uint32_t hint);
 
 /*
  * If the connection of *pi is known, set *server_port to the server's port
