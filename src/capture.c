@@ -35,6 +35,7 @@
 #define CAPTURE_SNAPLEN_DEFAULT	262144	/* libpcap's MAXIMUM_SNAPLEN */
 #define CAPTURE_TIMEOUT_MS	100
 #define CAPTURE_STDIO_BUF	(256 * 1024)
+#define CAPTURE_FILE_BATCH	4096	/* frames per capture_dispatch() */
 
 /* One compiled filter per link type seen in a pcapng file. */
 struct capture_bpf {
@@ -64,6 +65,10 @@ struct capture {
 
 	volatile sig_atomic_t	 stop;
 
+	/* pcap_stats() as last read (32 bits) and widened to 64. */
+	uint32_t		 st_last[3];
+	uint64_t		 st_total[3];
+
 	/* The caller's callback while capture_run() is in pcap_loop(). */
 	capture_cb		*cb;
 	void			*ctx;
@@ -86,8 +91,9 @@ static int	capture_linktype_to_dlt(uint32_t);
 static struct capture_bpf *capture_bpf_for(struct capture *, int, char *);
 static void	capture_pcap_cb(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
-static int	capture_run_pcapng(struct capture *, capture_cb *, void *,
-		    char *);
+static int	capture_run_pcapng(struct capture *, int, int, capture_cb *,
+		    void *, char *);
+static void	capture_iface_flags(FILE *, uint32_t);
 
 static struct capture *
 capture_alloc(const char *name)
@@ -254,9 +260,21 @@ capture_activate_error(struct capture *c, int rc, char *errbuf)
 struct capture *
 capture_open_live(const char *iface, int snaplen, int promisc, char *errbuf)
 {
+	struct capture_live_opts	o;
+
+	memset(&o, 0, sizeof(o));
+	o.snaplen = snaplen;
+	o.promisc = promisc;
+	return (capture_open_iface(iface, &o, errbuf));
+}
+
+struct capture *
+capture_open_iface(const char *iface, const struct capture_live_opts *o,
+    char *errbuf)
+{
 	char		 perr[PCAP_ERRBUF_SIZE];
 	struct capture	*c;
-	int		 rc;
+	int		 rc, snaplen;
 
 	perr[0] = '\0';
 	c = capture_alloc(iface);
@@ -266,13 +284,14 @@ capture_open_live(const char *iface, int snaplen, int promisc, char *errbuf)
 		capture_close(c);
 		return (NULL);
 	}
-	if (snaplen <= 0)
-		snaplen = CAPTURE_SNAPLEN_DEFAULT;
+	snaplen = o->snaplen > 0 ? o->snaplen : CAPTURE_SNAPLEN_LIVE;
 	/* These only fail on an activated handle, which this is not. */
 	(void)pcap_set_snaplen(c->pcap, snaplen);
-	(void)pcap_set_promisc(c->pcap, promisc != 0);
+	(void)pcap_set_promisc(c->pcap, o->promisc != 0);
 	(void)pcap_set_timeout(c->pcap, CAPTURE_TIMEOUT_MS);
 	(void)pcap_set_immediate_mode(c->pcap, 0);
+	if (o->buffer_kib > 0)
+		(void)pcap_set_buffer_size(c->pcap, o->buffer_kib * 1024);
 	/* Nanoseconds if the platform has them; else we scale micro. */
 	(void)pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
 
@@ -299,7 +318,95 @@ capture_open_live(const char *iface, int snaplen, int promisc, char *errbuf)
 	c->dlt = pcap_datalink(c->pcap);
 	c->nano = pcap_get_tstamp_precision(c->pcap) ==
 	    PCAP_TSTAMP_PRECISION_NANO;
+	/* The caller waits in poll(); a read must never block. */
+	if (pcap_setnonblock(c->pcap, 1, perr) == -1) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", iface, perr);
+		capture_close(c);
+		return (NULL);
+	}
+	log_info("listening on %s, link-type %s, snapshot length %d bytes",
+	    iface, pcap_datalink_val_to_name(c->dlt) != NULL ?
+	    pcap_datalink_val_to_name(c->dlt) : "unknown",
+	    pcap_snapshot(c->pcap));
 	return (c);
+}
+
+/*
+ * The bracketed flags of one "tcpdump -D" line: the state bits, "none"
+ * when there are none, then the link's connection status where it has
+ * one (wireless links say "associated" instead of "connected").
+ */
+static void
+capture_iface_flags(FILE *fp, uint32_t fl)
+{
+	static const struct {
+		uint32_t	 bit;
+		const char	*name;
+	} bits[] = {
+		{ PCAP_IF_UP, "Up" },
+		{ PCAP_IF_RUNNING, "Running" },
+		{ PCAP_IF_LOOPBACK, "Loopback" },
+		{ PCAP_IF_WIRELESS, "Wireless" },
+	};
+	const char	*sep = "", *status = NULL;
+	int		 wireless = (fl & PCAP_IF_WIRELESS) != 0;
+	size_t		 i;
+
+	fputc('[', fp);
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if (fl & bits[i].bit) {
+			fprintf(fp, "%s%s", sep, bits[i].name);
+			sep = ", ";
+		}
+	}
+	if (*sep == '\0')
+		fputs("none", fp);
+	switch (fl & PCAP_IF_CONNECTION_STATUS) {
+	case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
+		status = wireless ? "Association status unknown" :
+		    "Connection status unknown";
+		break;
+	case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+		status = wireless ? "Associated" : "Connected";
+		break;
+	case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+		status = wireless ? "Not associated" : "Disconnected";
+		break;
+	default:	/* not applicable: loopback, pseudo-devices */
+		break;
+	}
+	if (status != NULL)
+		fprintf(fp, ", %s", status);
+	fputs("]\n", fp);
+}
+
+int
+capture_list_ifaces(FILE *fp, char *errbuf)
+{
+	char		 perr[PCAP_ERRBUF_SIZE];
+	pcap_if_t	*all, *d;
+	int		 n = 0;
+
+	perr[0] = '\0';
+	if (pcap_findalldevs(&all, perr) == -1) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "listing interfaces: %s",
+		    perr);
+		return (-1);
+	}
+	for (d = all; d != NULL; d = d->next) {
+		fprintf(fp, "%d.%s", ++n, d->name);
+		if (d->description != NULL)
+			fprintf(fp, " (%s)", d->description);
+		fputc(' ', fp);
+		capture_iface_flags(fp, d->flags);
+	}
+	pcap_freealldevs(all);
+	if (n == 0) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "no interfaces to capture on "
+		    "(or no permission to list them)");
+		return (-1);
+	}
+	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }
 
 /*
@@ -487,24 +594,29 @@ capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
 	c->cb(c->ctx, &f);
 }
 
+/*
+ * Frames from a pcapng file.  Whole file (max 0, honouring stop): 0 at the
+ * end, 1 when stopped, -1 on error.  Batch (max > 0): frames delivered,
+ * CAPTURE_END at the end, -1 on error.
+ */
 static int
-capture_run_pcapng(struct capture *c, capture_cb *cb, void *ctx,
-    char *errbuf)
+capture_run_pcapng(struct capture *c, int max, int whole, capture_cb *cb,
+    void *ctx, char *errbuf)
 {
 	char			 why[256];
 	struct pcapng_packet	 pkt;
 	struct capture_frame	 f;
 	struct capture_bpf	*b;
 	struct pcap_pkthdr	 h;
-	int			 rc;
+	int			 rc, n = 0;
 
 	memset(&h, 0, sizeof(h));
-	while (!c->stop) {
+	while (whole ? !c->stop : n < max) {
 		rc = pcapng_next(c->ng, &pkt, why, sizeof(why));
 		if (rc == 0)
-			return (0);
+			return (whole ? 0 : (n > 0 ? n : CAPTURE_END));
 		if (rc == -1 && c->stop)
-			return (1);	/* a read cut short by the stop signal */
+			return (whole ? 1 : n);	/* read cut short by a signal */
 		if (rc == -1) {
 			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, why);
 			return (-1);
@@ -524,8 +636,9 @@ capture_run_pcapng(struct capture *c, capture_cb *cb, void *ctx,
 		f.ts_sec = pkt.ts_sec;
 		f.ts_nsec = pkt.ts_nsec;
 		cb(ctx, &f);
+		n++;
 	}
-	return (1);
+	return (whole ? 1 : n);
 }
 
 int
@@ -534,7 +647,7 @@ capture_run(struct capture *c, capture_cb *cb, void *ctx, char *errbuf)
 	int	rc;
 
 	if (c->ng != NULL)
-		return (capture_run_pcapng(c, cb, ctx, errbuf));
+		return (capture_run_pcapng(c, 0, 1, cb, ctx, errbuf));
 	if (c->stop)
 		return (1);
 	c->cb = cb;
@@ -550,6 +663,48 @@ capture_run(struct capture *c, capture_cb *cb, void *ctx, char *errbuf)
 		return (-1);
 	}
 	return (0);
+}
+
+int
+capture_dispatch(struct capture *c, int max, capture_cb *cb, void *ctx,
+    char *errbuf)
+{
+	int	rc;
+
+	if (c->ng != NULL)
+		return (capture_run_pcapng(c, max > 0 ? max :
+		    CAPTURE_FILE_BATCH, 0, cb, ctx, errbuf));
+	if (max <= 0 && !c->live)
+		max = CAPTURE_FILE_BATCH;	/* -1 would read the whole file */
+	c->cb = cb;
+	c->ctx = ctx;
+	rc = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)(void *)c);
+	c->cb = NULL;
+	c->ctx = NULL;
+	if (rc == PCAP_ERROR_BREAK)
+		return (0);
+	if (rc < 0) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name,
+		    pcap_geterr(c->pcap));
+		return (-1);
+	}
+	if (rc == 0 && !c->live)
+		return (CAPTURE_END);
+	return (rc);
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	if (!c->live || c->pcap == NULL)
+		return (-1);
+	return (pcap_get_selectable_fd(c->pcap));
+}
+
+int
+capture_is_live(const struct capture *c)
+{
+	return (c->live);
 }
 
 void
@@ -576,9 +731,21 @@ capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop,
 		return (-1);
 	if (pcap_stats(c->pcap, &ps) == -1)
 		return (-1);
-	*recv = ps.ps_recv;
-	*drop = ps.ps_drop;
-	*ifdrop = ps.ps_ifdrop;
+	/*
+	 * Unsigned differences of the 32-bit values are right across one
+	 * wrap.  On Linux ps_recv counts frames that passed the filter
+	 * (dropped ones included), ps_drop those the kernel had no room
+	 * for, ps_ifdrop the interface's own rx drops since the open.
+	 */
+	c->st_total[0] += (uint32_t)(ps.ps_recv - c->st_last[0]);
+	c->st_total[1] += (uint32_t)(ps.ps_drop - c->st_last[1]);
+	c->st_total[2] += (uint32_t)(ps.ps_ifdrop - c->st_last[2]);
+	c->st_last[0] = ps.ps_recv;
+	c->st_last[1] = ps.ps_drop;
+	c->st_last[2] = ps.ps_ifdrop;
+	*recv = c->st_total[0];
+	*drop = c->st_total[1];
+	*ifdrop = c->st_total[2];
 	return (0);
 }
 

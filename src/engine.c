@@ -5,11 +5,15 @@
  * protocol's ephemeral row) or one named counter.  With an interval set,
  * frames are counted into the interval's counters, which are folded into
  * the run's counters when the interval is reported; without one, they go
- * straight into the run's counters.  Time is packet time: reports are
- * deterministic for a given file.
+ * straight into the run's counters.  On packet time (the default for
+ * files) reports are deterministic for a given file; on wall time the
+ * capture loop calls engine_tick() and frames' timestamps only matter to
+ * the decoder.  Every report, interval, final or on demand, goes out
+ * through engine_emit(), the one place that talks to the sinks.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "portclass/classify.h"
 #include "portclass/counters.h"
@@ -33,11 +37,13 @@ struct engine {
 	struct counters		*run;
 	struct counters		*ival;		/* NULL without an interval */
 	struct counters		*cur;		/* where frames are counted */
-	int			 started;	/* a frame has been seen */
+	struct counters		*snap;		/* run so far, on demand */
+	int			 started;	/* a frame (or the clock) began */
 	int64_t			 first_ts;
 	int64_t			 last_ts;
 	int64_t			 ival_start;
 	int			 sink_failed;
+	struct engine_capstats	 cap_mark;	/* at the last interval cut */
 };
 
 static const uint8_t engine_decode_counter[] = {
@@ -55,8 +61,8 @@ static const uint8_t engine_kind_counter[] = {
 };
 
 static void	engine_emit(struct engine *, const struct counters *,
-		    enum report_scope, int64_t, int64_t, size_t);
-static void	engine_tick(struct engine *, int64_t);
+		    enum report_scope, int64_t, int64_t, size_t, int);
+static void	engine_cut(struct engine *, int64_t);
 
 struct engine *
 engine_new(const struct engine_config *cfg)
@@ -74,22 +80,45 @@ engine_new(const struct engine_config *cfg)
 	return (e);
 }
 
+/*
+ * Render one report through every sink.  Interval reports carry the
+ * capture statistics since the previous cut; run reports, everything
+ * since the start.
+ */
 static void
 engine_emit(struct engine *e, const struct counters *c,
-    enum report_scope scope, int64_t start, int64_t end, size_t files_failed)
+    enum report_scope scope, int64_t start, int64_t end, size_t files_failed,
+    int partial)
 {
-	struct report	r = { 0 };
-	size_t		i;
+	struct report		r;
+	struct engine_capstats	cs;
+	size_t			i;
 
+	memset(&r, 0, sizeof(r));
 	report_build(&r, c, e->cfg.reg, e->cfg.top);
 	r.scope = scope;
-	r.clock = "packet";
+	r.clock = e->cfg.clock == ENGINE_CLOCK_WALL ? "wall" : "packet";
 	r.has_span = e->started;
 	r.start = start;
 	r.end = end;
 	r.flows = flow_count(e->flows);
 	r.flow_evictions = flow_evictions(e->flows);
 	r.files_failed = files_failed;
+	r.partial = partial;
+	if (e->cfg.capstats != NULL &&
+	    e->cfg.capstats(e->cfg.capstats_ctx, &cs) == 0) {
+		r.has_capture = 1;
+		r.capture_total.received = cs.received;
+		r.capture_total.dropped = cs.dropped;
+		r.capture_total.ifdropped = cs.ifdropped;
+		r.capture = r.capture_total;
+		if (scope == REPORT_INTERVAL) {
+			r.capture.received -= e->cap_mark.received;
+			r.capture.dropped -= e->cap_mark.dropped;
+			r.capture.ifdropped -= e->cap_mark.ifdropped;
+			e->cap_mark = cs;
+		}
+	}
 	for (i = 0; i < e->cfg.nsinks; i++) {
 		if (e->cfg.sinks[i].ops->emit(&e->cfg.sinks[i], &r) == -1)
 			e->sink_failed = 1;
@@ -97,16 +126,16 @@ engine_emit(struct engine *e, const struct counters *c,
 	report_clear(&r);
 }
 
-/* Report every interval that ended at or before packet time ts. */
+/* Report every interval that ended at or before time ts. */
 static void
-engine_tick(struct engine *e, int64_t ts)
+engine_cut(struct engine *e, int64_t ts)
 {
 	int64_t	step = e->cfg.interval;
 
 	if (ts < e->ival_start + step)
 		return;
 	engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start,
-	    e->ival_start + step, 0);
+	    e->ival_start + step, 0, 0);
 	counters_merge(e->run, e->ival);
 	counters_reset(e->ival);
 	e->ival_start += step;
@@ -116,9 +145,58 @@ engine_tick(struct engine *e, int64_t ts)
 	}
 	while (ts >= e->ival_start + step) {
 		engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start,
-		    e->ival_start + step, 0);
+		    e->ival_start + step, 0, 0);
 		e->ival_start += step;
 	}
+}
+
+void
+engine_start(struct engine *e, int64_t now)
+{
+	if (e->cfg.clock != ENGINE_CLOCK_WALL || e->started)
+		return;
+	e->started = 1;
+	e->first_ts = e->last_ts = e->ival_start = now;
+}
+
+void
+engine_tick(struct engine *e, int64_t now)
+{
+	if (e->cfg.clock != ENGINE_CLOCK_WALL)
+		return;
+	if (!e->started)
+		engine_start(e, now);
+	if (now > e->last_ts)
+		e->last_ts = now;
+	if (e->ival != NULL)
+		engine_cut(e, now);
+}
+
+int64_t
+engine_deadline(const struct engine *e)
+{
+	if (e->cfg.clock != ENGINE_CLOCK_WALL || e->ival == NULL ||
+	    !e->started)
+		return (INT64_MAX);
+	return (e->ival_start + e->cfg.interval);
+}
+
+void
+engine_report_now(struct engine *e)
+{
+	if (e->snap == NULL)
+		e->snap = counters_new();
+	counters_reset(e->snap);
+	counters_merge(e->snap, e->run);
+	if (e->ival != NULL)
+		counters_merge(e->snap, e->ival);
+	engine_emit(e, e->snap, REPORT_RUN, e->first_ts, e->last_ts + 1, 0, 1);
+}
+
+void
+engine_set_registry(struct engine *e, const struct registry *reg)
+{
+	e->cfg.reg = reg;
 }
 
 void
@@ -129,15 +207,17 @@ engine_frame(void *ctx, const struct capture_frame *f)
 	struct classify_result	 cr;
 	enum decode_result	 dr;
 
-	if (!e->started) {
-		e->started = 1;
-		e->first_ts = e->last_ts = f->ts_sec;
-		e->ival_start = f->ts_sec;
+	if (e->cfg.clock == ENGINE_CLOCK_PACKET) {
+		if (!e->started) {
+			e->started = 1;
+			e->first_ts = e->last_ts = f->ts_sec;
+			e->ival_start = f->ts_sec;
+		}
+		if (f->ts_sec > e->last_ts)
+			e->last_ts = f->ts_sec;
+		if (e->ival != NULL)
+			engine_cut(e, f->ts_sec);
 	}
-	if (f->ts_sec > e->last_ts)
-		e->last_ts = f->ts_sec;
-	if (e->ival != NULL)
-		engine_tick(e, f->ts_sec);
 
 	dr = decode_frame(f->dlt, f->data, f->caplen, &pi);
 	if (dr != DECODE_OK) {
@@ -160,14 +240,20 @@ engine_frame(void *ctx, const struct capture_frame *f)
 int
 engine_finish(struct engine *e, size_t files_failed)
 {
+	int64_t	end;
+
 	if (e->ival != NULL && e->started) {
-		engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start,
-		    e->ival_start + e->cfg.interval, 0);
+		/* On wall time the last interval ends when the run does. */
+		end = e->ival_start + e->cfg.interval;
+		if (e->cfg.clock == ENGINE_CLOCK_WALL && e->last_ts + 1 < end)
+			end = e->last_ts + 1;
+		engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start, end, 0,
+		    0);
 		counters_merge(e->run, e->ival);
 		counters_reset(e->ival);
 	}
 	engine_emit(e, e->run, REPORT_RUN, e->first_ts, e->last_ts + 1,
-	    files_failed);
+	    files_failed, 0);
 	return (e->sink_failed ? -1 : 0);
 }
 
@@ -185,5 +271,6 @@ engine_free(struct engine *e)
 	flow_free(e->flows);
 	counters_free(e->run);
 	counters_free(e->ival);
+	counters_free(e->snap);
 	free(e);
 }

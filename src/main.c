@@ -2,9 +2,10 @@
  * portclass - per-service traffic counters from packets, named by the IANA
  * port registry.
  *
- * main.c is wiring only: parse options, load the registry, open the sinks
- * and the captures, run them through the engine, report, exit.  The work is
- * in the modules (include/portclass/ is the map).
+ * main.c is wiring only: parse options, load the registry, open the
+ * output, the captures and the sinks, give up privileges, run the loop
+ * (run.c) through the engine, report, exit.  The work is in the modules
+ * (include/portclass/ is the map).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,7 +20,9 @@
 #include "portclass/engine.h"
 #include "portclass/flow.h"
 #include "portclass/log.h"
+#include "portclass/privdrop.h"
 #include "portclass/registry.h"
+#include "portclass/run.h"
 #include "portclass/sink.h"
 #include "portclass/xmalloc.h"
 
@@ -33,13 +36,18 @@ enum {
 	OPT_REGISTRY = 256,
 	OPT_TOP,
 	OPT_FLOWS,
-	OPT_FORMAT
+	OPT_FORMAT,
+	OPT_CLOCK
 };
+
+/* Live reports come this often (seconds) unless -t says otherwise. */
+#define MAIN_LIVE_INTERVAL	10
 
 struct options {
 	const char	*files[MAX_INPUTS];
 	size_t		 nfiles;
-	const char	*iface;
+	const char	*ifaces[MAX_INPUTS];
+	size_t		 nifaces;
 	const char	*registries[MAX_INPUTS];
 	size_t		 nregistries;
 	const char	*format;
@@ -49,19 +57,19 @@ struct options {
 	long long	 top;
 	long long	 flows;
 	int		 verbose;
+	int		 list;		/* -D */
+	int		 nopromisc;	/* -p */
+	long long	 snaplen;	/* -s; 0: default */
+	long long	 buffer_kib;	/* -B; 0: default */
+	int		 clock;		/* -1 unset, else enum engine_clock */
+	const char	*user;		/* -Z */
 };
-
-/* The capture being read, for the signal handler; NULL between files. */
-static struct capture *volatile	main_current;
-static volatile sig_atomic_t	main_stop;
 
 static void	usage(int) __attribute__((noreturn));
 static long long main_number(const char *, const char *, long long,
 		    long long);
 static void	main_parse(int, char **, struct options *);
-static void	main_signal(int);
 static char	*main_join(int, char **);
-static int	main_run(struct capture *, struct engine *);
 
 static void
 usage(int status)
@@ -69,9 +77,10 @@ usage(int status)
 	FILE	*fp = status == 0 ? stdout : stderr;
 
 	fprintf(fp,
-"usage: portclass [-hVv] [-r file]... [-i interface] [--registry file]...\n"
-"                 [-t seconds] [--top n] [--flows n] [-F text|json]\n"
-"                 [-o file] [expression]\n");
+"usage: portclass [-DhpVv] [-r file]... [-i interface]... [-s snaplen]\n"
+"                 [-B kib] [--registry file]... [-t seconds]\n"
+"                 [--clock wall|packet] [--top n] [--flows n]\n"
+"                 [-F text|json] [-o file] [-Z user] [expression]\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp,
@@ -81,22 +90,34 @@ usage(int status)
 "\n"
 "  -r FILE          read a pcap or pcapng file (\"-\": standard input);\n"
 "                   repeat to read several files into one report\n"
-"  -i IFACE         capture live on IFACE\n"
+"  -i IFACE         capture live on IFACE (\"any\": every interface);\n"
+"                   repeat to capture on several into one report\n"
+"  -D               list the interfaces to capture on, as tcpdump -D\n"
+"  -p               do not put the interfaces in promiscuous mode\n"
+"  -s SNAPLEN       bytes kept per frame (default %d: every header\n"
+"                   portclass decodes); bytes are counted on the wire\n"
+"  -B KIB           kernel capture buffer size in KiB\n"
 "  --registry FILE  load FILE (IANA CSV, IANA port-numbers text, or\n"
 "                   services(5)) instead of the embedded IANA registry;\n"
 "                   repeat to overlay files, later ones win\n"
-"  -t SECONDS       also report every SECONDS of packet time\n"
+"  -t SECONDS       also report every SECONDS (default %d when live)\n"
+"  --clock CLOCK    intervals by \"wall\" time (default live) or\n"
+"                   \"packet\" time (default for files)\n"
 "  --top N          show only the N biggest services per report\n"
 "  --flows N        flow cache size for handshake memory (default %d)\n"
 "  -F, --format F   output format: %s (default text)\n"
 "  -o FILE          write reports to FILE instead of standard output\n"
+"  -Z USER          become USER once captures and output are open\n"
 "  -v               more messages on standard error\n"
 "  -V, --version    print the version and exit\n"
 "  -h, --help       print this help and exit\n"
 "  expression       a BPF filter, as for tcpdump\n"
 "\n"
-"See portclass(1), docs/output.md and docs/service-port.md.\n",
-	    FLOW_DEFAULT_CAP, sink_names());
+"Signals: INT/TERM final report and exit, USR1 report now, HUP reload\n"
+"the registry.  See portclass(1), docs/live.md, docs/output.md and\n"
+"docs/service-port.md.\n",
+	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, FLOW_DEFAULT_CAP,
+	    sink_names());
 	exit(0);
 }
 
@@ -145,6 +166,7 @@ main_parse(int argc, char **argv, struct options *o)
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
 		{ "format", required_argument, NULL, 'F' },
+		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -154,9 +176,11 @@ main_parse(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = "text";
 	o->flows = FLOW_DEFAULT_CAP;
+	o->clock = -1;
+	o->interval = -1;
 	/* "+": stop at the first non-option, which starts the filter. */
-	while ((ch = getopt_long(argc, argv, "+F:hi:o:r:t:vV", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+B:DF:hi:o:pr:s:t:vVZ:",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (o->nfiles == MAX_INPUTS)
@@ -164,9 +188,36 @@ main_parse(int argc, char **argv, struct options *o)
 			o->files[o->nfiles++] = optarg;
 			break;
 		case 'i':
-			if (o->iface != NULL)
-				fatalx("-i: one interface per run");
-			o->iface = optarg;
+			if (o->nifaces == MAX_INPUTS)
+				fatalx("-i: at most %d interfaces", MAX_INPUTS);
+			o->ifaces[o->nifaces++] = optarg;
+			break;
+		case 'D':
+			o->list = 1;
+			break;
+		case 'p':
+			o->nopromisc = 1;
+			break;
+		case 's':
+			o->snaplen = main_number("-s", optarg, 1, 262144);
+			break;
+		case 'B':
+			o->buffer_kib = main_number("-B", optarg, 1,
+			    INT_MAX / 1024);
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_CLOCK:
+			if (strcmp(optarg, "wall") == 0)
+				o->clock = ENGINE_CLOCK_WALL;
+			else if (strcmp(optarg, "packet") == 0)
+				o->clock = ENGINE_CLOCK_PACKET;
+			else {
+				log_warnx("--clock: \"%s\" is neither wall "
+				    "nor packet", optarg);
+				usage(2);
+			}
 			break;
 		case OPT_REGISTRY:
 			if (o->nregistries == MAX_INPUTS)
@@ -202,11 +253,13 @@ main_parse(int argc, char **argv, struct options *o)
 		}
 	}
 	o->filter = main_join(argc - optind, argv + optind);
-	if (o->nfiles == 0 && o->iface == NULL) {
+	if (o->list)
+		return;
+	if (o->nfiles == 0 && o->nifaces == 0) {
 		log_warnx("nothing to read: give -r FILE or -i IFACE");
 		usage(2);
 	}
-	if (o->nfiles > 0 && o->iface != NULL) {
+	if (o->nfiles > 0 && o->nifaces > 0) {
 		log_warnx("-r and -i cannot be used together");
 		usage(2);
 	}
@@ -215,55 +268,38 @@ main_parse(int argc, char **argv, struct options *o)
 		    sink_names());
 		usage(2);
 	}
-}
-
-static void
-main_signal(int sig)
-{
-	struct capture	*cap = main_current;
-
-	(void)sig;
-	main_stop = 1;
-	if (cap != NULL)
-		capture_stop(cap);
-}
-
-/* Read one source to its end; 0, or -1 after logging why it failed. */
-static int
-main_run(struct capture *cap, struct engine *eng)
-{
-	char	errbuf[PC_ERRBUF_SIZE];
-	int	rc;
-
-	main_current = cap;
-	rc = main_stop ? 1 : capture_run(cap, engine_frame, eng, errbuf);
-	main_current = NULL;
-	if (rc == -1) {
-		log_warnx("%s", errbuf);
-		return (-1);
-	}
-	return (0);
+	if (o->clock == -1)
+		o->clock = o->nifaces > 0 ? ENGINE_CLOCK_WALL :
+		    ENGINE_CLOCK_PACKET;
+	if (o->interval == -1)
+		o->interval = o->nifaces > 0 ? MAIN_LIVE_INTERVAL : 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct options		 o;
-	struct registry		*reg;
-	struct engine		*eng;
-	struct engine_config	 ec;
-	struct sink		 sink;
-	struct sink_meta	 meta;
-	struct capture		*cap;
-	struct sigaction	 sa;
-	char			 errbuf[PC_ERRBUF_SIZE];
-	size_t			 i, failed = 0;
-	FILE			*out = stdout;
-	int			 status = 0;
+	struct options			 o;
+	struct registry			*reg;
+	struct engine			*eng;
+	struct engine_config		 ec;
+	struct sink			 sink;
+	struct sink_meta		 meta;
+	struct capture			**caps = NULL;
+	struct capture_live_opts	 lo;
+	struct run_config		 rc;
+	char				 errbuf[PC_ERRBUF_SIZE];
+	size_t				 i, failed = 0;
+	FILE				*out = stdout;
+	int				 status = 0;
 
 	log_init("portclass", 0);
 	main_parse(argc, argv, &o);
 	log_init("portclass", o.verbose);
+	if (o.list) {
+		if (capture_list_ifaces(stdout, errbuf) == -1)
+			fatalx("%s", errbuf);
+		return (0);
+	}
 
 	reg = registry_new();
 	if (o.nregistries == 0) {
@@ -280,14 +316,25 @@ main(int argc, char **argv)
 	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL)
 		fatal("%s", o.output);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = main_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A closed pipe must be an error we report, not a silent death. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	/* Every privileged open happens before -Z gives root up. */
+	if (o.nifaces > 0) {
+		memset(&lo, 0, sizeof(lo));
+		lo.snaplen = (int)o.snaplen;
+		lo.promisc = !o.nopromisc;
+		lo.buffer_kib = (int)o.buffer_kib;
+		caps = xcalloc(o.nifaces, sizeof(*caps));
+		for (i = 0; i < o.nifaces; i++) {
+			if ((caps[i] = capture_open_iface(o.ifaces[i], &lo,
+			    errbuf)) == NULL)
+				fatalx("%s", errbuf);
+			if (o.filter != NULL && capture_set_filter(caps[i],
+			    o.filter, errbuf) == -1)
+				fatalx("%s", errbuf);
+		}
+	}
+	if (o.user != NULL && privdrop_user(o.user, errbuf) == -1)
+		fatalx("%s", errbuf);
+	run_signals();
 
 	meta.version = PORTCLASS_VERSION;
 	meta.registry_source = registry_source(reg);
@@ -300,6 +347,18 @@ main(int argc, char **argv)
 	if (sink.ops->open(&sink) == -1)
 		fatal("%s", o.output != NULL ? o.output : "standard output");
 
+	memset(&rc, 0, sizeof(rc));
+	rc.clock = (enum engine_clock)o.clock;
+	rc.caps = caps;
+	rc.ncaps = o.nifaces;
+	rc.files = o.files;
+	rc.nfiles = o.nfiles;
+	rc.filter = o.filter;
+	rc.reg = &reg;
+	rc.registries = o.registries;
+	rc.nregistries = o.nregistries;
+	rc.meta = &meta;
+
 	memset(&ec, 0, sizeof(ec));
 	ec.reg = reg;
 	ec.flow_cap = (size_t)o.flows;
@@ -307,39 +366,18 @@ main(int argc, char **argv)
 	ec.top = (size_t)o.top;
 	ec.sinks = &sink;
 	ec.nsinks = 1;
+	ec.clock = rc.clock;
+	if (o.nifaces > 0) {
+		ec.capstats = run_capstats;
+		ec.capstats_ctx = &rc;
+	}
 	eng = engine_new(&ec);
+	rc.eng = eng;
 
-	if (o.iface != NULL) {
-		if ((cap = capture_open_live(o.iface, 0, 1, errbuf)) == NULL)
-			fatalx("%s", errbuf);
-		if (o.filter != NULL &&
-		    capture_set_filter(cap, o.filter, errbuf) == -1)
-			fatalx("%s", errbuf);
-		if (main_run(cap, eng) == -1)
-			failed++;
-		capture_close(cap);
-	}
-	/* Open and filter-check each file in turn; one bad file does not
-	 * lose what the others counted. */
-	for (i = 0; i < o.nfiles && !main_stop; i++) {
-		if ((cap = capture_open_file(o.files[i], errbuf)) == NULL) {
-			log_warnx("%s", errbuf);
-			failed++;
-			continue;
-		}
-		if (o.filter != NULL &&
-		    capture_set_filter(cap, o.filter, errbuf) == -1) {
-			log_warnx("%s", errbuf);
-			capture_close(cap);
-			failed++;
-			break;
-		}
-		if (main_run(cap, eng) == -1)
-			failed++;
-		capture_close(cap);
-		if (engine_sink_failed(eng))
-			break;
-	}
+	if (o.nifaces > 0)
+		run_live(&rc, &failed);
+	else
+		run_files(&rc, &failed);
 
 	if (engine_finish(eng, failed) == -1) {
 		log_warn("%s", o.output != NULL ? o.output :
@@ -353,6 +391,9 @@ main(int argc, char **argv)
 	}
 	if (failed > 0)
 		status = 1;
+	for (i = 0; i < o.nifaces; i++)
+		capture_close(caps[i]);
+	free(caps);
 	engine_free(eng);
 	registry_free(reg);
 	free(o.filter);

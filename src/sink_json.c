@@ -3,6 +3,8 @@
  *
  * Field names are a published interface that other tools parse: add
  * fields, never rename or remove them without bumping the schema number.
+ * Fields that only some runs have (capture statistics, "partial") are
+ * written only when they apply, so file reports stay as they were.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,8 +100,20 @@ sink_json_emit(struct sink *s, const struct report *r)
 		fprintf(fp, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
 		    counters_name((enum counter_id)i), r->named[i].bytes);
 	fprintf(fp, "},\"flows\":%" PRIu64 ",\"flow_evictions\":%" PRIu64
-	    ",\"files_failed\":%zu}\n", r->flows, r->flow_evictions,
+	    ",\"files_failed\":%zu", r->flows, r->flow_evictions,
 	    r->files_failed);
+	if (r->has_capture)
+		fprintf(fp, ",\"capture_received\":%" PRIu64
+		    ",\"capture_dropped\":%" PRIu64 ",\"capture_ifdropped\":%"
+		    PRIu64 ",\"capture_received_total\":%" PRIu64
+		    ",\"capture_dropped_total\":%" PRIu64
+		    ",\"capture_ifdropped_total\":%" PRIu64,
+		    r->capture.received, r->capture.dropped,
+		    r->capture.ifdropped, r->capture_total.received,
+		    r->capture_total.dropped, r->capture_total.ifdropped);
+	if (r->partial)
+		fputs(",\"partial\":true", fp);
+	fputs("}\n", fp);
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }
 

@@ -4,17 +4,31 @@
  * One table per report, sorted by bytes: service name, port/protocol,
  * IANA status, packets, bytes in binary units, share of all bytes read.
  * Below it, every named counter, so frames without a service port are
- * visible rather than lost.
+ * visible rather than lost, and for live captures what the kernel
+ * received and dropped.
+ *
+ * On a terminal, interval tables redraw in place like top(1): the screen
+ * is cleared before each report.  Into a pipe or a file reports append.
+ * This is the only sink that looks at isatty().
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "portclass/sink.h"
 
 #define SINK_TEXT_NAME_MIN	9	/* strlen("ephemeral") */
 #define SINK_TEXT_NAME_MAX	32
+/* ECMA-48: cursor to the top left (CUP), erase the whole display (ED). */
+#define SINK_TEXT_CLEAR		"\033[H\033[2J"
+
+struct sink_text {
+	int	tty;		/* redraw in place */
+	int	drawn;		/* an interval table is on screen */
+};
 
 static int	sink_text_open(struct sink *);
 static int	sink_text_emit(struct sink *, const struct report *);
@@ -33,7 +47,14 @@ const struct sink_ops sink_text_ops = {
 static int
 sink_text_open(struct sink *s)
 {
-	(void)s;
+	struct sink_text	*st;
+	int			 fd;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return (-1);
+	fd = fileno(s->fp);
+	st->tty = fd >= 0 && isatty(fd);
+	s->priv = st;
 	return (0);
 }
 
@@ -66,6 +87,7 @@ static int
 sink_text_emit(struct sink *s, const struct report *r)
 {
 	FILE			*fp = s->fp;
+	struct sink_text	*st = s->priv;
 	const struct report_row	*row;
 	char			 b1[32], b2[32], name[SINK_TEXT_NAME_MAX + 1];
 	char			 portbuf[16];
@@ -80,9 +102,19 @@ sink_text_emit(struct sink *s, const struct report *r)
 	if (w > SINK_TEXT_NAME_MAX)
 		w = SINK_TEXT_NAME_MAX;
 
+	/*
+	 * Redraw intervals in place; the final run report replaces the last
+	 * interval table so it is what stays on screen.
+	 */
+	if (st != NULL && st->tty &&
+	    (r->scope == REPORT_INTERVAL || r->partial || st->drawn)) {
+		fputs(SINK_TEXT_CLEAR, fp);
+		st->drawn = 1;
+	}
 	report_human_bytes(r->total.bytes, b1, sizeof(b1));
-	fprintf(fp, "%s report: %" PRIu64 " frames, %s",
-	    r->scope == REPORT_RUN ? "run" : "interval", r->total.packets, b1);
+	fprintf(fp, "%s report%s: %" PRIu64 " frames, %s",
+	    r->scope == REPORT_RUN ? "run" : "interval",
+	    r->partial ? " so far" : "", r->total.packets, b1);
 	if (r->has_span) {
 		sink_text_time(r->start, b1, sizeof(b1));
 		sink_text_time(r->end, b2, sizeof(b2));
@@ -125,7 +157,15 @@ sink_text_emit(struct sink *s, const struct report *r)
 		fprintf(fp, " %s %" PRIu64, counters_name((enum counter_id)i),
 		    r->named[i].packets);
 	fprintf(fp, "\nflow cache: %" PRIu64 " flows, %" PRIu64
-	    " evicted\n\n", r->flows, r->flow_evictions);
+	    " evicted\n", r->flows, r->flow_evictions);
+	if (r->has_capture)
+		fprintf(fp, "capture: %" PRIu64 " received by filter, %" PRIu64
+		    " dropped by kernel, %" PRIu64 " dropped by interface"
+		    " (since start: %" PRIu64 ", %" PRIu64 ", %" PRIu64 ")\n",
+		    r->capture.received, r->capture.dropped,
+		    r->capture.ifdropped, r->capture_total.received,
+		    r->capture_total.dropped, r->capture_total.ifdropped);
+	fputc('\n', fp);
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }
 
@@ -133,4 +173,6 @@ static void
 sink_text_close(struct sink *s)
 {
 	fflush(s->fp);
+	free(s->priv);
+	s->priv = NULL;
 }

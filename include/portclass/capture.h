@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* One frame, valid only for the duration of the callback. */
 struct capture_frame {
@@ -33,11 +34,42 @@ struct capture;
 struct capture	*capture_open_file(const char *path, char *errbuf);
 
 /*
- * Open a live capture on iface.  snaplen 0 means the default.  Warnings
- * from activation are logged; errors name the interface and the reason.
+ * The snapshot length of a live capture when none is given: enough for
+ * every header the decoder reads, tunnels included (docs/live.md has the
+ * sum), so the kernel copies a few hundred bytes per frame, not all of it.
+ * Frames are still counted by their length on the wire.
+ */
+#define CAPTURE_SNAPLEN_LIVE	256
+
+/* How a live capture is set up; zero means libpcap's default. */
+struct capture_live_opts {
+	int		 snaplen;	/* 0: CAPTURE_SNAPLEN_LIVE */
+	int		 promisc;	/* put the interface in promiscuous mode */
+	int		 buffer_kib;	/* kernel buffer, KiB; 0: default */
+};
+
+/*
+ * Open a live capture on iface ("any" gives Linux cooked v2 where the
+ * kernel can).  Every warning from activation is logged with the
+ * interface's name; on failure returns NULL with errbuf "IFACE: reason"
+ * (no permission, no such device, ...).  The handle is non-blocking:
+ * capture_dispatch() never waits, capture_fd() is what to poll().
+ */
+struct capture	*capture_open_iface(const char *iface,
+		    const struct capture_live_opts *, char *errbuf);
+
+/*
+ * capture_open_iface() with snaplen (0: default) and promisc, other
+ * options at their defaults.
  */
 struct capture	*capture_open_live(const char *iface, int snaplen,
 		    int promisc, char *errbuf);
+
+/*
+ * Write the interfaces libpcap can capture on to fp, numbered, with their
+ * description and flags, in the layout of "tcpdump -D".  -1 with errbuf.
+ */
+int		 capture_list_ifaces(FILE *fp, char *errbuf);
 
 /* Apply a BPF filter expression (tcpdump syntax).  -1 with errbuf. */
 int		 capture_set_filter(struct capture *, const char *expr,
@@ -51,13 +83,43 @@ int		 capture_set_filter(struct capture *, const char *expr,
 int		 capture_run(struct capture *, capture_cb *cb, void *ctx,
 		    char *errbuf);
 
-/* Make capture_run() return soon.  Safe to call from a signal handler. */
+/* What capture_dispatch() returns besides a count of frames. */
+#define CAPTURE_END	(-2)	/* a file has no more frames */
+
+/*
+ * Deliver at most max frames (max <= 0: what one buffer holds, or a batch
+ * of a file) and return how many were delivered: 0 when a live capture
+ * has nothing ready or capture_stop() cut the batch short, CAPTURE_END at
+ * the end of a file, -1 on an error (errbuf "NAME: reason", e.g. the
+ * interface went down).  Unlike capture_run() this ignores an earlier
+ * capture_stop(), so a caller may drain a stopped live capture.
+ */
+int		 capture_dispatch(struct capture *, int max, capture_cb *cb,
+		    void *ctx, char *errbuf);
+
+/* The descriptor to poll() for a live capture's frames; -1 for files. */
+int		 capture_fd(const struct capture *);
+
+/* 1 for a live interface, 0 for a file. */
+int		 capture_is_live(const struct capture *);
+
+/*
+ * Make capture_run() return soon, after the frame in hand.  Only sets a
+ * flag and calls pcap_breakloop(): safe to call from a signal handler.
+ */
 void		 capture_stop(struct capture *);
 
 /* The file name or interface name given at open. */
 const char	*capture_name(const struct capture *);
 
-/* Kernel statistics of a live capture; -1 for files. */
+/*
+ * Kernel statistics of a live capture since it was opened, as tcpdump
+ * prints them at exit: frames received by the filter, dropped by the
+ * kernel (buffer full), dropped by the interface.  libpcap's counters are
+ * 32 bits wide; they are widened here, so a run of days does not wrap as
+ * long as this is called at least once per 2^32 frames (every report
+ * does).  -1 for files or if libpcap cannot tell.
+ */
 int		 capture_stats(struct capture *, uint64_t *recv,
 		    uint64_t *drop, uint64_t *ifdrop);
 

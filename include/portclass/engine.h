@@ -5,6 +5,13 @@
  * engine_frame() is the capture callback.  It does no allocation, no system
  * call and no formatting, except at an interval boundary, where the
  * finished interval is rendered by the sinks.
+ *
+ * Intervals follow one of two clocks.  Packet time (the default for files)
+ * cuts them as frame timestamps cross a boundary, so a file always gives
+ * the same reports.  Wall time (the default live) cuts them when the
+ * caller's loop says the time has come (engine_tick), so reports come on
+ * time on a quiet link too.  Every report goes out through one function,
+ * engine.c's engine_emit().
  */
 #ifndef PORTCLASS_ENGINE_H
 #define PORTCLASS_ENGINE_H
@@ -17,18 +24,70 @@
 
 struct registry;
 
+enum engine_clock {
+	ENGINE_CLOCK_PACKET = 0,	/* frame timestamps */
+	ENGINE_CLOCK_WALL		/* the caller's engine_tick() */
+};
+
+/*
+ * Capture statistics since the start, summed over every live capture;
+ * filled by the caller's callback at each report.  Returns -1 when there
+ * are none (files), and the report then carries none.
+ */
+struct engine_capstats {
+	uint64_t	received;
+	uint64_t	dropped;
+	uint64_t	ifdropped;
+};
+typedef int	engine_capstats_cb(void *ctx, struct engine_capstats *);
+
 struct engine_config {
-	const struct registry	*reg;
+	const struct registry	*reg;		/* borrowed; see set_registry */
 	size_t			 flow_cap;	/* flow cache entries */
 	int64_t			 interval;	/* seconds; 0: run report only */
 	size_t			 top;		/* rows per report; 0: all */
 	struct sink		*sinks;		/* opened by the caller */
 	size_t			 nsinks;
+	enum engine_clock	 clock;
+	engine_capstats_cb	*capstats;	/* NULL: no capture statistics */
+	void			*capstats_ctx;
 };
 
 struct engine;
 
+/* A new engine; startup allocation, never fails. */
 struct engine	*engine_new(const struct engine_config *);
+
+/*
+ * Wall clock: the run (and its first interval) starts at now, Unix
+ * seconds.  Call once, before the first frame.  No-op on packet time.
+ */
+void		 engine_start(struct engine *, int64_t now);
+
+/*
+ * Wall clock: report every interval that ended at or before now.  Call
+ * between frames, from the capture loop.  No-op on packet time.
+ */
+void		 engine_tick(struct engine *, int64_t now);
+
+/*
+ * Wall clock: when the open interval ends (Unix seconds), so the loop
+ * knows how long it may wait; INT64_MAX when nothing is due.
+ */
+int64_t		 engine_deadline(const struct engine *);
+
+/*
+ * Emit the run so far (run counts plus the open interval), marked not
+ * final, without closing the interval: what SIGUSR1 asks for.
+ */
+void		 engine_report_now(struct engine *);
+
+/*
+ * Use reg from the next frame on; the caller frees the old one after this
+ * returns.  Call between frames only (the capture loop does).  Interval
+ * counts so far keep their ports and take the new names when reported.
+ */
+void		 engine_set_registry(struct engine *, const struct registry *);
 
 /* capture_cb: count one frame.  ctx is the struct engine. */
 void		 engine_frame(void *ctx, const struct capture_frame *);

@@ -20,6 +20,13 @@ enum report_scope {
 	REPORT_INTERVAL
 };
 
+/* Capture statistics as tcpdump prints them at exit (pcap_stats). */
+struct report_capture {
+	uint64_t		 received;	/* frames that passed the filter */
+	uint64_t		 dropped;	/* dropped by the kernel */
+	uint64_t		 ifdropped;	/* dropped by the interface */
+};
+
 struct report_row {
 	uint8_t			 proto;		/* enum pc_proto */
 	uint8_t			 ephemeral;	/* the protocol's ephemeral row */
@@ -44,6 +51,10 @@ struct report {
 	uint64_t		 flows;		/* flow cache entries in use */
 	uint64_t		 flow_evictions;/* since the start of the run */
 	size_t			 files_failed;	/* inputs that ended in error */
+	int			 partial;	/* a run-so-far report (SIGUSR1) */
+	int			 has_capture;	/* live: the two below are valid */
+	struct report_capture	 capture;	/* over this report's span */
+	struct report_capture	 capture_total;	/* since the captures opened */
 };
 
 /*

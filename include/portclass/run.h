@@ -1,0 +1,76 @@
+/*
+ * run.h - the capture loop: files one after another, or live interfaces
+ * polled together, with the wall-clock timer and the signals of a long run.
+ *
+ * main.c opens the sinks, the engine and the live captures, then hands
+ * them here.  Signals only set flags (and stop the captures); the loop acts
+ * on them between frames:
+ *   SIGINT, SIGTERM  finish the frame in hand, read what the kernel already
+ *                    holds, and return so the caller prints the final report
+ *   SIGUSR1          report the run so far now (engine_report_now)
+ *   SIGHUP           reload the registry files; a broken file keeps the
+ *                    registry in use and says why
+ */
+#ifndef PORTCLASS_RUN_H
+#define PORTCLASS_RUN_H
+
+#include <stddef.h>
+
+#include "portclass/engine.h"
+
+struct capture;
+struct registry;
+struct sink_meta;
+
+struct run_config {
+	struct engine		*eng;
+	enum engine_clock	 clock;
+
+	/* Live: captures already open (and filtered), polled together. */
+	struct capture		**caps;
+	size_t			 ncaps;
+
+	/* Files: opened and read in turn; filter may be NULL. */
+	const char *const	*files;
+	size_t			 nfiles;
+	const char		*filter;
+
+	/*
+	 * SIGHUP: *reg is the registry in use, built from these files (or
+	 * the embedded one when there are none).  On a reload *reg and meta
+	 * are replaced and the old registry freed.
+	 */
+	struct registry		**reg;
+	const char *const	*registries;
+	size_t			 nregistries;
+	struct sink_meta	*meta;
+};
+
+/*
+ * Install the handlers for SIGINT, SIGTERM, SIGUSR1 and SIGHUP, and ignore
+ * SIGPIPE (a closed pipe must be an error we report, not a silent death).
+ */
+void	run_signals(void);
+
+/*
+ * Read every file of rc into the engine, in order.  A file that cannot be
+ * opened or breaks part-way is logged and counted in *failed; reading goes
+ * on with the next one (a bad filter stops the run).  Returns after the
+ * last file, on SIGINT/SIGTERM, or when a sink failed.
+ */
+void	run_files(struct run_config *rc, size_t *failed);
+
+/*
+ * Capture on every live capture of rc until SIGINT/SIGTERM, a sink
+ * failure, or until every capture failed (each failure logged and counted
+ * in *failed).  Reports come on the wall clock when rc->clock says so.
+ */
+void	run_live(struct run_config *rc, size_t *failed);
+
+/*
+ * engine_capstats_cb for the live captures of a struct run_config: the
+ * sums of capture_stats() since the start.  -1 if there are none.
+ */
+int	run_capstats(void *rc, struct engine_capstats *);
+
+#endif /* PORTCLASS_RUN_H */
