@@ -769,3 +769,9 @@ capture_close(struct capture *c)
 	free(c->name);
 	free(c);
 }
+
+const char *
+capture_lib_version(void)
+{
+	return (pcap_lib_version());
+}

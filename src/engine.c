@@ -63,6 +63,7 @@ static const uint8_t engine_kind_counter[] = {
 static void	engine_emit(struct engine *, const struct counters *,
 		    enum report_scope, int64_t, int64_t, size_t, int);
 static void	engine_cut(struct engine *, int64_t);
+static void	engine_publish(struct engine *, size_t);
 
 struct engine *
 engine_new(const struct engine_config *cfg)
@@ -77,25 +78,27 @@ engine_new(const struct engine_config *cfg)
 	if (cfg->interval > 0)
 		e->ival = counters_new();
 	e->cur = e->ival != NULL ? e->ival : e->run;
+	/* An empty snapshot at once: a scrape before the first cut is a
+	 * valid (all zero) answer, not an error. */
+	engine_publish(e, 0);
 	return (e);
 }
 
 /*
- * Render one report through every sink.  Interval reports carry the
- * capture statistics since the previous cut; run reports, everything
- * since the start.
+ * Build one report from c into *rp (free with report_clear).  Interval
+ * reports carry the capture statistics since the previous cut, and move
+ * the mark; run reports, everything since the start.
  */
 static void
-engine_emit(struct engine *e, const struct counters *c,
+engine_fill(struct engine *e, struct report *rp, const struct counters *c,
     enum report_scope scope, int64_t start, int64_t end, size_t files_failed,
-    int partial)
+    int partial, size_t top)
 {
 	struct report		r;
 	struct engine_capstats	cs;
-	size_t			i;
 
 	memset(&r, 0, sizeof(r));
-	report_build(&r, c, e->cfg.reg, e->cfg.top);
+	report_build(&r, c, e->cfg.reg, top);
 	r.scope = scope;
 	r.clock = e->cfg.clock == ENGINE_CLOCK_WALL ? "wall" : "packet";
 	r.has_span = e->started;
@@ -119,10 +122,38 @@ engine_emit(struct engine *e, const struct counters *c,
 			e->cap_mark = cs;
 		}
 	}
+	*rp = r;
+}
+
+/* Render one report through every sink. */
+static void
+engine_emit(struct engine *e, const struct counters *c,
+    enum report_scope scope, int64_t start, int64_t end, size_t files_failed,
+    int partial)
+{
+	struct report	r;
+	size_t		i;
+
+	engine_fill(e, &r, c, scope, start, end, files_failed, partial,
+	    e->cfg.top);
 	for (i = 0; i < e->cfg.nsinks; i++) {
 		if (e->cfg.sinks[i].ops->emit(&e->cfg.sinks[i], &r) == -1)
 			e->sink_failed = 1;
 	}
+	report_clear(&r);
+}
+
+/* Hand the run so far, whole, to the publish hook (engine.h). */
+static void
+engine_publish(struct engine *e, size_t files_failed)
+{
+	struct report	r;
+
+	if (e->cfg.publish == NULL)
+		return;
+	engine_fill(e, &r, e->run, REPORT_RUN, e->first_ts, e->last_ts + 1,
+	    files_failed, 0, 0);
+	e->cfg.publish(e->cfg.publish_ctx, &r);
 	report_clear(&r);
 }
 
@@ -138,6 +169,7 @@ engine_cut(struct engine *e, int64_t ts)
 	    e->ival_start + step, 0, 0);
 	counters_merge(e->run, e->ival);
 	counters_reset(e->ival);
+	engine_publish(e, 0);
 	e->ival_start += step;
 	if ((ts - e->ival_start) / step > ENGINE_MAX_EMPTY_INTERVALS) {
 		e->ival_start = ts;
@@ -254,6 +286,7 @@ engine_finish(struct engine *e, size_t files_failed)
 	}
 	engine_emit(e, e->run, REPORT_RUN, e->first_ts, e->last_ts + 1,
 	    files_failed, 0);
+	engine_publish(e, files_failed);
 	return (e->sink_failed ? -1 : 0);
 }
 

@@ -20,7 +20,9 @@
 #include "portclass/engine.h"
 #include "portclass/flow.h"
 #include "portclass/log.h"
+#include "portclass/metrics.h"
 #include "portclass/privdrop.h"
+#include "portclass/prom.h"
 #include "portclass/registry.h"
 #include "portclass/run.h"
 #include "portclass/sink.h"
@@ -37,7 +39,9 @@ enum {
 	OPT_TOP,
 	OPT_FLOWS,
 	OPT_FORMAT,
-	OPT_CLOCK
+	OPT_CLOCK,
+	OPT_LISTEN,
+	OPT_MAX_SERIES
 };
 
 /* Live reports come this often (seconds) unless -t says otherwise. */
@@ -63,6 +67,15 @@ struct options {
 	long long	 buffer_kib;	/* -B; 0: default */
 	int		 clock;		/* -1 unset, else enum engine_clock */
 	const char	*user;		/* -Z */
+	const char	*listen;	/* --listen */
+	long long	 max_series;	/* --max-series */
+};
+
+/* What the publish hook needs to turn a report into /metrics. */
+struct main_metrics {
+	struct metrics_server	*srv;
+	const struct sink_meta	*meta;
+	size_t			 max_series;
 };
 
 static void	usage(int) __attribute__((noreturn));
@@ -70,6 +83,8 @@ static long long main_number(const char *, const char *, long long,
 		    long long);
 static void	main_parse(int, char **, struct options *);
 static char	*main_join(int, char **);
+static void	main_version(void) __attribute__((noreturn));
+static void	main_publish(void *, const struct report *);
 
 static void
 usage(int status)
@@ -80,7 +95,8 @@ usage(int status)
 "usage: portclass [-DhpVv] [-r file]... [-i interface]... [-s snaplen]\n"
 "                 [-B kib] [--registry file]... [-t seconds]\n"
 "                 [--clock wall|packet] [--top n] [--flows n]\n"
-"                 [-F text|json] [-o file] [-Z user] [expression]\n");
+"                 [-F text|json|csv] [-o file] [--listen [addr:]port]\n"
+"                 [--max-series n] [-Z user] [expression]\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp,
@@ -107,6 +123,12 @@ usage(int status)
 "  --flows N        flow cache size for handshake memory (default %d)\n"
 "  -F, --format F   output format: %s (default text)\n"
 "  -o FILE          write reports to FILE instead of standard output\n"
+"  --listen [ADDR:]PORT\n"
+"                   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+"                   (a bare PORT binds 127.0.0.1); with -r, keep serving\n"
+"                   after the files are read, until SIGTERM\n"
+"  --max-series N   at most N named service series in the metrics;\n"
+"                   the rest fold into service=\"other\" (default %d)\n"
 "  -Z USER          become USER once captures and output are open\n"
 "  -v               more messages on standard error\n"
 "  -V, --version    print the version and exit\n"
@@ -117,7 +139,7 @@ usage(int status)
 "the registry.  See portclass(1), docs/live.md, docs/output.md and\n"
 "docs/service-port.md.\n",
 	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, FLOW_DEFAULT_CAP,
-	    sink_names());
+	    sink_names(), PROM_DEFAULT_MAX_SERIES);
 	exit(0);
 }
 
@@ -167,6 +189,8 @@ main_parse(int argc, char **argv, struct options *o)
 		{ "flows", required_argument, NULL, OPT_FLOWS },
 		{ "format", required_argument, NULL, 'F' },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -178,6 +202,7 @@ main_parse(int argc, char **argv, struct options *o)
 	o->flows = FLOW_DEFAULT_CAP;
 	o->clock = -1;
 	o->interval = -1;
+	o->max_series = PROM_DEFAULT_MAX_SERIES;
 	/* "+": stop at the first non-option, which starts the filter. */
 	while ((ch = getopt_long(argc, argv, "+B:DF:hi:o:pr:s:t:vVZ:",
 	    longopts, NULL)) != -1) {
@@ -207,6 +232,13 @@ main_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'Z':
 			o->user = optarg;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			break;
+		case OPT_MAX_SERIES:
+			o->max_series = main_number("--max-series", optarg, 1,
+			    1000000);
 			break;
 		case OPT_CLOCK:
 			if (strcmp(optarg, "wall") == 0)
@@ -244,8 +276,7 @@ main_parse(int argc, char **argv, struct options *o)
 			o->verbose++;
 			break;
 		case 'V':
-			printf("portclass %s\n", PORTCLASS_VERSION);
-			exit(0);
+			main_version();
 		case 'h':
 			usage(0);
 		default:
@@ -275,6 +306,49 @@ main_parse(int argc, char **argv, struct options *o)
 		o->interval = o->nifaces > 0 ? MAIN_LIVE_INTERVAL : 0;
 }
 
+/* Version of portclass, of libpcap, and the date of the embedded data. */
+static void
+main_version(void)
+{
+	struct registry	*reg = registry_new();
+	char		 errbuf[PC_ERRBUF_SIZE];
+	const char	*date = NULL;
+
+	if (registry_load_default(reg, errbuf) == 0)
+		date = registry_date(reg);
+	printf("portclass %s\n%s\nembedded registry: IANA service names and "
+	    "port numbers, data of %s, %zu entries\n", PORTCLASS_VERSION,
+	    capture_lib_version(), date != NULL ? date : "unknown date",
+	    registry_count(reg));
+	registry_free(reg);
+	exit(0);
+}
+
+/* engine publish hook: render the run so far for /metrics. */
+static void
+main_publish(void *ctx, const struct report *r)
+{
+	struct main_metrics	*mm = ctx;
+	struct prom_info	 info;
+	char			*body;
+	size_t			 len;
+
+	memset(&info, 0, sizeof(info));
+	info.version = PORTCLASS_VERSION;
+	info.libpcap_version = capture_lib_version();
+	info.registry_source = mm->meta->registry_source;
+	info.registry_date = mm->meta->registry_date;
+	info.registry_entries = mm->meta->registry_entries;
+	if (r->has_capture) {
+		info.has_capture_stats = 1;
+		info.cap_received = r->capture_total.received;
+		info.cap_dropped = r->capture_total.dropped;
+		info.cap_ifdropped = r->capture_total.ifdropped;
+	}
+	body = prom_render(r, &info, mm->max_series, &len);
+	metrics_publish(mm->srv, body, len);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,6 +361,7 @@ main(int argc, char **argv)
 	struct capture			**caps = NULL;
 	struct capture_live_opts	 lo;
 	struct run_config		 rc;
+	struct main_metrics		 mm;
 	char				 errbuf[PC_ERRBUF_SIZE];
 	size_t				 i, failed = 0;
 	FILE				*out = stdout;
@@ -332,6 +407,13 @@ main(int argc, char **argv)
 				fatalx("%s", errbuf);
 		}
 	}
+	memset(&mm, 0, sizeof(mm));
+	if (o.listen != NULL) {
+		if ((mm.srv = metrics_start(o.listen, errbuf)) == NULL)
+			fatalx("%s", errbuf);
+		log_info("serving metrics on http://%s/metrics",
+		    metrics_address(mm.srv));
+	}
 	if (o.user != NULL && privdrop_user(o.user, errbuf) == -1)
 		fatalx("%s", errbuf);
 	run_signals();
@@ -371,6 +453,12 @@ main(int argc, char **argv)
 		ec.capstats = run_capstats;
 		ec.capstats_ctx = &rc;
 	}
+	if (mm.srv != NULL) {
+		mm.meta = &meta;
+		mm.max_series = (size_t)o.max_series;
+		ec.publish = main_publish;
+		ec.publish_ctx = &mm;
+	}
 	eng = engine_new(&ec);
 	rc.eng = eng;
 
@@ -389,6 +477,12 @@ main(int argc, char **argv)
 		log_warn("%s", o.output);
 		status = 1;
 	}
+	/* A capture file's counts stay up for Prometheus to scrape. */
+	if (mm.srv != NULL && o.nfiles > 0) {
+		log_info("files read; serving metrics until SIGTERM");
+		run_wait_stop();
+	}
+	metrics_stop(mm.srv);
 	if (failed > 0)
 		status = 1;
 	for (i = 0; i < o.nifaces; i++)

@@ -318,3 +318,18 @@ run_files(struct run_config *rc, size_t *failed)
 	if (rc->clock == ENGINE_CLOCK_WALL)
 		engine_tick(rc->eng, run_now_ms() / 1000);
 }
+
+void
+run_wait_stop(void)
+{
+	sigset_t	block, old;
+
+	/* Blocked between the test and the wait, so no stop is missed. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (!run_sig_stop)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}

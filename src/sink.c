@@ -9,11 +9,13 @@
 
 extern const struct sink_ops	sink_text_ops;
 extern const struct sink_ops	sink_json_ops;
+extern const struct sink_ops	sink_csv_ops;
 
 /* ADD NEW SINKS HERE. */
 static const struct sink_ops *const sink_table[] = {
 	&sink_text_ops,
 	&sink_json_ops,
+	&sink_csv_ops,
 };
 
 #define SINK_COUNT	(sizeof(sink_table) / sizeof(sink_table[0]))
@@ -33,7 +35,7 @@ sink_find(const char *name)
 const char *
 sink_names(void)
 {
-	return ("text, json");
+	return ("text, json, csv");
 }
 
 void

@@ -125,4 +125,7 @@ int		 capture_stats(struct capture *, uint64_t *recv,
 
 void		 capture_close(struct capture *);
 
+/* libpcap's own version string (pcap_lib_version()), for --version. */
+const char	*capture_lib_version(void);
+
 #endif /* PORTCLASS_CAPTURE_H */

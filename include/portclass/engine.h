@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "portclass/capture.h"
+#include "portclass/report.h"
 #include "portclass/sink.h"
 
 struct registry;
@@ -51,6 +52,13 @@ struct engine_config {
 	enum engine_clock	 clock;
 	engine_capstats_cb	*capstats;	/* NULL: no capture statistics */
 	void			*capstats_ctx;
+	/*
+	 * Called with the run so far (every row, no --top cut) at the start,
+	 * after each interval cut and at the end: the snapshot that the
+	 * Prometheus endpoint serves.  NULL: nobody wants it.
+	 */
+	void			(*publish)(void *ctx, const struct report *);
+	void			*publish_ctx;
 };
 
 struct engine;

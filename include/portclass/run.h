@@ -73,4 +73,11 @@ void	run_live(struct run_config *rc, size_t *failed);
  */
 int	run_capstats(void *rc, struct engine_capstats *);
 
+/*
+ * Wait, doing nothing, until SIGINT or SIGTERM (used to keep serving
+ * metrics after the files of -r have been read).  Returns at once if one
+ * already arrived.
+ */
+void	run_wait_stop(void);
+
 #endif /* PORTCLASS_RUN_H */

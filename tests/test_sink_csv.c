@@ -1,0 +1,265 @@
+/*
+ * test_sink_csv.c - the CSV sink: header, one record per service row,
+ * counter and totals records, RFC 4180 quoting read back by an
+ * independent parser, CRLF, and a stream that cannot be written.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "portclass/report.h"
+#include "portclass/sink.h"
+
+#define NCOLS	10
+
+static const struct sink_meta meta = {
+	.version = "9.9.9",
+	.registry_source = "reg.csv",
+	.registry_date = "2026-04-09",
+	.registry_entries = 42,
+};
+
+static const char *const hostile = "we\"ird, \"quoted\"\r\nname";
+
+static void
+make_report(struct report *r, struct report_row *rows)
+{
+	memset(r, 0, sizeof(*r));
+	memset(rows, 0, 3 * sizeof(*rows));
+	rows[0].proto = PC_PROTO_TCP;
+	rows[0].port = 443;
+	rows[0].status = REG_ASSIGNED;
+	rows[0].service = "https";
+	rows[0].c.packets = 10;
+	rows[0].c.bytes = 3000;
+	rows[1].proto = PC_PROTO_UDP;
+	rows[1].ephemeral = 1;
+	rows[1].status = REG_DYNAMIC;
+	rows[1].service = "ephemeral";
+	rows[1].c.packets = 2;
+	rows[1].c.bytes = 200;
+	rows[2].proto = PC_PROTO_SCTP;
+	rows[2].port = 4;
+	rows[2].status = REG_UNASSIGNED;
+	rows[2].c.packets = 1;
+	rows[2].c.bytes = 100;
+	r->rows = rows;
+	r->nrows = r->nrows_total = 3;
+	r->scope = REPORT_RUN;
+	r->clock = "packet";
+	r->named[CTR_ICMP].packets = 4;
+	r->named[CTR_ICMP].bytes = 400;
+	r->named[CTR_TRUNCATED].packets = 1;
+	r->named[CTR_TRUNCATED].bytes = 1514;
+	r->service.packets = 13;
+	r->service.bytes = 3300;
+	r->total.packets = 18;
+	r->total.bytes = 5214;
+}
+
+static char *
+run_sink(const struct report *r, int with_open)
+{
+	struct sink	 s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	s.ops = sink_find("csv");
+	assert_non_null(s.ops);
+	s.fp = open_memstream(&buf, &len);
+	assert_non_null(s.fp);
+	s.meta = &meta;
+	s.priv = NULL;
+	if (with_open)
+		assert_int_equal(s.ops->open(&s), 0);
+	assert_int_equal(s.ops->emit(&s, r), 0);
+	s.ops->close(&s);
+	fclose(s.fp);
+	return (buf);
+}
+
+/*
+ * A strict RFC 4180 reader, written separately from the writer: splits
+ * *pp's next record into fields (malloc'd), returns the field count, or
+ * 0 at the end.  Fails the test on anything RFC 4180 does not allow.
+ */
+static size_t
+parse_record(const char **pp, char **fields, size_t max)
+{
+	const char	*p = *pp;
+	size_t		 n = 0, o;
+	char		*f;
+
+	if (*p == '\0')
+		return (0);
+	for (;;) {
+		assert_true(n < max);
+		f = fields[n++] = calloc(1, strlen(p) + 1);
+		o = 0;
+		if (*p == '"') {
+			for (p++;; p++) {
+				assert_true(*p != '\0');
+				if (*p == '"' && p[1] == '"')
+					f[o++] = *p++;
+				else if (*p == '"')
+					break;
+				else
+					f[o++] = *p;
+			}
+			p++;
+		} else {
+			while (*p != ',' && *p != '\r' && *p != '\0') {
+				assert_true(*p != '"' && *p != '\n');
+				f[o++] = *p++;
+			}
+		}
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		assert_true(p[0] == '\r' && p[1] == '\n');
+		*pp = p + 2;
+		return (n);
+	}
+}
+
+static void
+free_fields(char **f, size_t n)
+{
+	while (n > 0)
+		free(f[--n]);
+}
+
+static void
+test_csv_records(void **state)
+{
+	static const char *const expect[][NCOLS] = {
+		{ "type", "scope", "start", "end", "proto", "port", "service",
+		    "status", "packets", "bytes" },
+		{ "service", "run", "", "", "tcp", "443", "https", "assigned",
+		    "10", "3000" },
+		{ "service", "run", "", "", "udp", "", "ephemeral", "dynamic",
+		    "2", "200" },
+		{ "service", "run", "", "", "sctp", "4", "", "unassigned", "1",
+		    "100" },
+		{ "counter", "run", "", "", "", "", "icmp", "", "4", "400" },
+	};
+	struct report		 r;
+	struct report_row	 rows[3];
+	char			*out, *f[NCOLS + 1];
+	const char		*p;
+	size_t			 n, rec = 0, i, counters = 0;
+	int			 totals = 0;
+
+	(void)state;
+	make_report(&r, rows);
+	out = run_sink(&r, 1);
+	p = out;
+	while ((n = parse_record(&p, f, NCOLS + 1)) > 0) {
+		assert_int_equal(n, NCOLS);
+		if (rec < sizeof(expect) / sizeof(expect[0])) {
+			for (i = 0; i < NCOLS; i++)
+				assert_string_equal(f[i], expect[rec][i]);
+		}
+		if (strcmp(f[0], "counter") == 0) {
+			counters++;
+			if (strcmp(f[6], "truncated") == 0) {
+				assert_string_equal(f[8], "1");
+				assert_string_equal(f[9], "1514");
+			}
+		}
+		if (strcmp(f[0], "totals") == 0) {
+			totals++;
+			assert_string_equal(f[8], "18");
+			assert_string_equal(f[9], "5214");
+			assert_string_equal(f[6], "");
+		}
+		free_fields(f, n);
+		rec++;
+	}
+	assert_int_equal(counters, CTR_COUNT);
+	assert_int_equal(totals, 1);
+	assert_int_equal(rec, 1 + 3 + CTR_COUNT + 1);
+	free(out);
+}
+
+static void
+test_csv_quoting(void **state)
+{
+	struct report		 r;
+	struct report_row	 rows[3];
+	char			*out, *f[NCOLS + 1];
+	const char		*p;
+	size_t			 n;
+
+	(void)state;
+	make_report(&r, rows);
+	r.scope = REPORT_INTERVAL;
+	r.has_span = 1;
+	r.start = 1767225600;
+	r.end = 1767225660;
+	rows[0].service = hostile;
+	out = run_sink(&r, 0);
+	/* Quoted, quotes doubled, and nothing else touched. */
+	assert_non_null(strstr(out, "service,interval,1767225600,1767225660,"
+	    "tcp,443,\"we\"\"ird, \"\"quoted\"\"\r\nname\",assigned,10,3000"
+	    "\r\n"));
+	p = out;
+	n = parse_record(&p, f, NCOLS + 1);
+	assert_int_equal(n, NCOLS);
+	assert_string_equal(f[6], hostile);
+	assert_string_equal(f[2], "1767225600");
+	free_fields(f, n);
+	/* Without open, no header: the first record is the data. */
+	assert_int_equal(strncmp(out, "service,", 8), 0);
+	free(out);
+}
+
+/* A full disk must be an error from emit, not silence. */
+static void
+test_csv_write_error(void **state)
+{
+	struct report		r;
+	struct report_row	rows[3];
+	struct sink		s;
+
+	(void)state;
+	make_report(&r, rows);
+	s.ops = sink_find("csv");
+	s.fp = fopen("/dev/full", "w");
+	assert_non_null(s.fp);
+	s.meta = &meta;
+	s.priv = NULL;
+	assert_int_equal(s.ops->open(&s), -1);
+	clearerr(s.fp);
+	assert_int_equal(s.ops->emit(&s, &r), -1);
+	s.ops->close(&s);
+	fclose(s.fp);
+}
+
+static void
+test_csv_listed(void **state)
+{
+	(void)state;
+	assert_non_null(sink_find("csv"));
+	assert_string_equal(sink_find("csv")->name, "csv");
+	assert_non_null(strstr(sink_names(), "csv"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_records),
+		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_csv_write_error),
+		cmocka_unit_test(test_csv_listed),
+	};
+
+	return (cmocka_run_group_tests_name("sink_csv", tests, NULL, NULL));
+}
