@@ -48,6 +48,8 @@ static void	run_reload(struct run_config *);
 static void	run_dispatch(struct run_config *, struct pollfd *, size_t *,
 		    size_t *);
 static void	run_one_file(struct run_config *, const char *, size_t *);
+static void	run_drain(struct run_config *, struct pollfd *, size_t *,
+		    size_t *);
 
 static void
 run_on_signal(int sig)
@@ -203,6 +205,28 @@ run_dispatch(struct run_config *rc, struct pollfd *pfd, size_t *alive,
 	}
 }
 
+/*
+ * The kernel may hold frames in a buffer block it has not handed over yet
+ * (it does after the packet buffer timeout).  Take them, so that a report
+ * made now (a stop, or SIGUSR1) counts what the kernel already received.
+ */
+static void
+run_drain(struct run_config *rc, struct pollfd *pfd, size_t *alive,
+    size_t *failed)
+{
+	int64_t	now, deadline;
+
+	now = run_now_ms();
+	deadline = now + RUN_DRAIN_MS;
+	while (*alive > 0 && now < deadline && !engine_sink_failed(rc->eng)) {
+		if (poll(pfd, rc->ncaps, (int)(deadline - now)) == -1 &&
+		    errno != EINTR)
+			break;
+		run_dispatch(rc, pfd, alive, failed);
+		now = run_now_ms();
+	}
+}
+
 void
 run_live(struct run_config *rc, size_t *failed)
 {
@@ -222,6 +246,9 @@ run_live(struct run_config *rc, size_t *failed)
 	if (rc->clock == ENGINE_CLOCK_WALL)
 		engine_start(rc->eng, run_now_ms() / 1000);
 	while (!run_sig_stop && alive > 0 && !engine_sink_failed(rc->eng)) {
+		/* A report asked for now includes what the kernel holds. */
+		if (run_sig_report)
+			run_drain(rc, pfd, &alive, failed);
 		run_flags(rc);
 		now = run_now_ms();
 		wait = RUN_POLL_MS;
@@ -238,21 +265,7 @@ run_live(struct run_config *rc, size_t *failed)
 		run_dispatch(rc, pfd, &alive, failed);
 	}
 
-	/*
-	 * Stopped: the kernel may still hold frames in a buffer block it
-	 * has not handed over yet (it does after the packet buffer
-	 * timeout).  Take them, so what the kernel counted as received is
-	 * counted here too.
-	 */
-	now = run_now_ms();
-	deadline = now + RUN_DRAIN_MS;
-	while (alive > 0 && now < deadline && !engine_sink_failed(rc->eng)) {
-		if (poll(pfd, rc->ncaps, (int)(deadline - now)) == -1 &&
-		    errno != EINTR)
-			break;
-		run_dispatch(rc, pfd, &alive, failed);
-		now = run_now_ms();
-	}
+	run_drain(rc, pfd, &alive, failed);
 	if (rc->clock == ENGINE_CLOCK_WALL)
 		engine_tick(rc->eng, run_now_ms() / 1000);
 	run_stop_ncaps = 0;
