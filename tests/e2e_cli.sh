@@ -8,17 +8,6 @@ set -u
 pcaps="$PC_SOURCE_DIR/pcaps"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() {	# check NAME COMMAND...: run, count a pass or a failure
-	local name=$1; shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
 
 pc() { "$PORTCLASS" "$@"; }
 
@@ -149,5 +138,4 @@ pc -F json --registry "$tmp/services" -r "$pcaps/demo.pcap" >"$tmp/custom.json" 
 check "services(5) registry loads" test $? -eq 0
 check "services(5) names are used" grep -q '"port":443,"service":"myservice"' "$tmp/custom.json"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_summary

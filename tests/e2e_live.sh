@@ -12,17 +12,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"
 netns_setup
-pass=0 fail=0
-
-check() {	# check NAME COMMAND...
-	local name=$1; shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
 
 # expect FILE PROTO PORT N: the run report counted N packets there
 expect() {
@@ -207,5 +196,4 @@ if command -v script >/dev/null; then
 		grep -q $'\033\\[H\033\\[2J' "$tmp/tty.out"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_summary

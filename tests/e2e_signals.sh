@@ -8,17 +8,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"
 netns_setup
-pass=0 fail=0
-
-check() {	# check NAME COMMAND...
-	local name=$1; shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
 
 # --- SIGINT mid-stream
 pc_start stream -F json -t 1 -i "$IF_A"
@@ -101,5 +90,4 @@ check "SIGHUP: exit 0" test $? -eq 0
 check "SIGHUP good file: the final report uses the new name" \
 	grep -q '"scope":"run",.*"port":8080,"service":"newname","status":"assigned","packets":9' "$tmp/hup.out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_summary

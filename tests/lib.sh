@@ -31,3 +31,22 @@ json_totals() {
 			print substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
 	}'
 }
+
+# check NAME COMMAND...: run COMMAND, count a pass or a failure (printing
+# NAME).  End a script with check_summary.
+pass=0 fail=0
+check() {
+	local name=$1; shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $name"
+		fail=$((fail + 1))
+	fi
+}
+
+# The closing line ctest shows, and the exit status.
+check_summary() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
