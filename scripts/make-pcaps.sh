@@ -26,6 +26,7 @@ done <<'LIST'
 demo.pcap		demo
 trap3306.pcap		trap3306
 trap3306-be-ns.pcapng	trap3306	--pcapng --big-endian --nanosecond
+unassigned.pcap		unassigned
 eth.pcap		eth
 eth-be.pcap		eth		--big-endian
 eth-ns.pcap		eth		--nanosecond

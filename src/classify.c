@@ -86,6 +86,7 @@ classify_status_rank(enum reg_status st)
 {
 	switch (st) {
 	case REG_ASSIGNED:
+	case REG_LOCAL:		/* the site declared a listener there */
 		return (0);
 	case REG_RESERVED:
 	case REG_UNASSIGNED:

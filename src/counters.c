@@ -7,6 +7,11 @@
  * resident.  The first packet of a slot appends the slot's index to a
  * touched list, which bounds reset, merge and iteration by the number of
  * distinct rows seen (at most PC_PROTO_COUNT * 65537).
+ *
+ * Why each packet landed in its slot (enum classify_reason) is counted in
+ * a parallel array of its own, allocated the same lazy way, rather than in
+ * the slot: the packet and byte counts of neighbouring ports keep sharing
+ * cache lines, and the reason array costs one more store per packet.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +25,7 @@
 
 struct counters {
 	struct counter_pair	*slot;		/* [proto * SLOTS + port] */
+	uint64_t		(*why)[CLASSIFY_REASON_COUNT];	/* same index */
 	uint32_t		*touched;	/* indexes of slots in use */
 	size_t			 ntouched;
 	struct counter_pair	 named[CTR_COUNT];
@@ -47,6 +53,7 @@ counters_new(void)
 
 	c = xcalloc(1, sizeof(*c));
 	c->slot = xcalloc(COUNTERS_ALL_SLOTS, sizeof(*c->slot));
+	c->why = xcalloc(COUNTERS_ALL_SLOTS, sizeof(*c->why));
 	c->touched = xcalloc(COUNTERS_ALL_SLOTS, sizeof(*c->touched));
 	return (c);
 }
@@ -57,6 +64,7 @@ counters_free(struct counters *c)
 	if (c == NULL)
 		return;
 	free(c->slot);
+	free(c->why);
 	free(c->touched);
 	free(c);
 }
@@ -93,6 +101,20 @@ counters_add_ephemeral(struct counters *c, unsigned int proto,
 }
 
 void
+counters_add_why(struct counters *c, unsigned int proto, unsigned int port,
+    uint32_t wirelen, unsigned int why)
+{
+	size_t	i;
+
+	if (proto >= PC_PROTO_COUNT || port > COUNTERS_EPHEMERAL)
+		return;
+	i = (size_t)proto * COUNTERS_SLOTS + port;
+	counters_add_slot(c, i, 1, wirelen);
+	if (why < CLASSIFY_REASON_COUNT)
+		c->why[i][why]++;
+}
+
+void
 counters_add_named(struct counters *c, enum counter_id id, uint32_t wirelen)
 {
 	if ((unsigned int)id >= CTR_COUNT)
@@ -104,12 +126,14 @@ counters_add_named(struct counters *c, enum counter_id id, uint32_t wirelen)
 void
 counters_merge(struct counters *dst, const struct counters *src)
 {
-	size_t	i, k;
+	size_t	i, k, w;
 
 	for (k = 0; k < src->ntouched; k++) {
 		i = src->touched[k];
 		counters_add_slot(dst, i, src->slot[i].packets,
 		    src->slot[i].bytes);
+		for (w = 0; w < CLASSIFY_REASON_COUNT; w++)
+			dst->why[i][w] += src->why[i][w];
 	}
 	for (i = 0; i < CTR_COUNT; i++) {
 		dst->named[i].packets += src->named[i].packets;
@@ -122,8 +146,10 @@ counters_reset(struct counters *c)
 {
 	size_t	k;
 
-	for (k = 0; k < c->ntouched; k++)
+	for (k = 0; k < c->ntouched; k++) {
 		memset(&c->slot[c->touched[k]], 0, sizeof(*c->slot));
+		memset(c->why[c->touched[k]], 0, sizeof(*c->why));
+	}
 	c->ntouched = 0;
 	memset(c->named, 0, sizeof(c->named));
 	memset(&c->service, 0, sizeof(c->service));
@@ -141,6 +167,7 @@ counters_rows(const struct counters *c, struct counter_row *rows, size_t max)
 		rows[k].port = rows[k].ephemeral ? 0 :
 		    (uint16_t)(i % COUNTERS_SLOTS);
 		rows[k].c = c->slot[i];
+		memcpy(rows[k].reasons, c->why[i], sizeof(rows[k].reasons));
 	}
 	return (c->ntouched);
 }

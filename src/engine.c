@@ -22,6 +22,7 @@
 #include "portclass/flow.h"
 #include "portclass/registry.h"
 #include "portclass/report.h"
+#include "portclass/unassigned.h"
 #include "portclass/xmalloc.h"
 
 /*
@@ -44,6 +45,7 @@ struct engine {
 	int64_t			 ival_start;
 	int			 sink_failed;
 	struct engine_capstats	 cap_mark;	/* at the last interval cut */
+	struct unassigned	*ua;		/* NULL unless tracking */
 };
 
 static const uint8_t engine_decode_counter[] = {
@@ -64,6 +66,9 @@ static void	engine_emit(struct engine *, const struct counters *,
 		    enum report_scope, int64_t, int64_t, size_t, int);
 static void	engine_cut(struct engine *, int64_t);
 static void	engine_publish(struct engine *, size_t);
+static void	engine_unassigned(struct engine *, const struct pkt_info *,
+		    uint16_t, const struct capture_frame *);
+static void	engine_alert(struct engine *, const struct unassigned_alert *);
 
 struct engine *
 engine_new(const struct engine_config *cfg)
@@ -78,6 +83,10 @@ engine_new(const struct engine_config *cfg)
 	if (cfg->interval > 0)
 		e->ival = counters_new();
 	e->cur = e->ival != NULL ? e->ival : e->run;
+	if (cfg->track_unassigned || cfg->alert_unassigned) {
+		e->ua = unassigned_new(cfg->unassigned_cap);
+		unassigned_set_alerts(e->ua, cfg->alert_unassigned);
+	}
 	/* An empty snapshot at once: a scrape before the first cut is a
 	 * valid (all zero) answer, not an error. */
 	engine_publish(e, 0);
@@ -108,6 +117,8 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 	r.flow_evictions = flow_evictions(e->flows);
 	r.files_failed = files_failed;
 	r.partial = partial;
+	if (e->ua != NULL && e->cfg.track_unassigned && scope == REPORT_RUN)
+		report_add_unassigned(&r, e->ua, top);
 	if (e->cfg.capstats != NULL &&
 	    e->cfg.capstats(e->cfg.capstats_ctx, &cs) == 0) {
 		r.has_capture = 1;
@@ -263,10 +274,53 @@ engine_frame(void *ctx, const struct capture_frame *f)
 		return;
 	}
 	classify_packet(e->cfg.reg, e->flows, &pi, &cr);
-	if (cr.ephemeral)
-		counters_add_ephemeral(e->cur, pi.proto, f->wirelen);
-	else
-		counters_add_port(e->cur, pi.proto, cr.port, f->wirelen);
+	counters_add_why(e->cur, pi.proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
+	    cr.port, f->wirelen, cr.reason);
+	if (e->ua != NULL && !cr.ephemeral)
+		engine_unassigned(e, &pi, cr.port, f);
+}
+
+/*
+ * Only unassigned and reserved service ports go further: one status load
+ * for everything else.
+ */
+static void
+engine_unassigned(struct engine *e, const struct pkt_info *pi,
+    uint16_t port, const struct capture_frame *f)
+{
+	struct unassigned_alert	al;
+	enum reg_status		st;
+
+	st = registry_status(e->cfg.reg, pi->proto, port);
+	if (st != REG_UNASSIGNED && st != REG_RESERVED)
+		return;
+	if (unassigned_note(e->ua, pi, port, st, f->ts_sec, f->ts_nsec,
+	    f->wirelen, &al))
+		engine_alert(e, &al);
+}
+
+/*
+ * An alert goes out at once, through every sink that has an alert
+ * operation: rare (once per port per run, rate-limited), so it may format
+ * and write on the packet path, as an interval cut does.
+ */
+static void
+engine_alert(struct engine *e, const struct unassigned_alert *al)
+{
+	size_t	i;
+
+	for (i = 0; i < e->cfg.nsinks; i++) {
+		if (e->cfg.sinks[i].ops->alert == NULL)
+			continue;
+		if (e->cfg.sinks[i].ops->alert(&e->cfg.sinks[i], al) == -1)
+			e->sink_failed = 1;
+	}
+}
+
+uint64_t
+engine_unassigned_packets(const struct engine *e)
+{
+	return (e->ua != NULL ? unassigned_packets(e->ua) : 0);
 }
 
 int
@@ -305,5 +359,6 @@ engine_free(struct engine *e)
 	counters_free(e->run);
 	counters_free(e->ival);
 	counters_free(e->snap);
+	unassigned_free(e->ua);
 	free(e);
 }

@@ -20,12 +20,15 @@
 #include "portclass/engine.h"
 #include "portclass/flow.h"
 #include "portclass/log.h"
+#include "portclass/lookup.h"
 #include "portclass/metrics.h"
 #include "portclass/privdrop.h"
 #include "portclass/prom.h"
 #include "portclass/registry.h"
 #include "portclass/run.h"
 #include "portclass/sink.h"
+#include "portclass/sitemap.h"
+#include "portclass/unofficial.h"
 #include "portclass/xmalloc.h"
 
 #ifndef PORTCLASS_VERSION
@@ -41,8 +44,16 @@ enum {
 	OPT_FORMAT,
 	OPT_CLOCK,
 	OPT_LISTEN,
-	OPT_MAX_SERIES
+	OPT_MAX_SERIES,
+	OPT_UNASSIGNED,
+	OPT_ALERT,
+	OPT_FAIL_UNASSIGNED,
+	OPT_EXPLAIN,
+	OPT_MAP
 };
+
+/* --fail-on-unassigned: traffic on unassigned or reserved ports seen. */
+#define MAIN_EXIT_UNASSIGNED	3
 
 /* Live reports come this often (seconds) unless -t says otherwise. */
 #define MAIN_LIVE_INTERVAL	10
@@ -69,6 +80,11 @@ struct options {
 	const char	*user;		/* -Z */
 	const char	*listen;	/* --listen */
 	long long	 max_series;	/* --max-series */
+	int		 unassigned;	/* --unassigned */
+	int		 alert;		/* --alert unassigned */
+	int		 fail_unassigned; /* --fail-on-unassigned */
+	int		 explain;	/* --explain */
+	const char	*map;		/* --map */
 };
 
 /* What the publish hook needs to turn a report into /metrics. */
@@ -96,7 +112,10 @@ usage(int status)
 "                 [-B kib] [--registry file]... [-t seconds]\n"
 "                 [--clock wall|packet] [--top n] [--flows n]\n"
 "                 [-F text|json|csv] [-o file] [--listen [addr:]port]\n"
-"                 [--max-series n] [-Z user] [expression]\n");
+"                 [--max-series n] [-Z user] [--unassigned]\n"
+"                 [--alert unassigned] [--fail-on-unassigned] [--explain]\n"
+"                 [--map file] [expression]\n"
+"       portclass lookup [--registry file]... [--map file] query...\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp,
@@ -130,16 +149,29 @@ usage(int status)
 "  --max-series N   at most N named service series in the metrics;\n"
 "                   the rest fold into service=\"other\" (default %d)\n"
 "  -Z USER          become USER once captures and output are open\n"
+"  --unassigned     report traffic on unassigned and reserved ports\n"
+"                   (docs/unassigned.md)\n"
+"  --alert unassigned\n"
+"                   alert on the first packet of each new such port\n"
+"  --fail-on-unassigned\n"
+"                   with -r, exit %d when any such traffic was seen\n"
+"  --explain        show why packets went to each service row\n"
+"  --map FILE       site names: lines \"8080/tcp my-app \\\"text\\\"\"\n"
+"                   (status local)\n"
+"  lookup QUERY...  the registry's answer for 3306/tcp, mysql or\n"
+"                   49152-49160/udp, then exit\n"
 "  -v               more messages on standard error\n"
 "  -V, --version    print the version and exit\n"
 "  -h, --help       print this help and exit\n"
 "  expression       a BPF filter, as for tcpdump\n"
 "\n"
 "Signals: INT/TERM final report and exit, USR1 report now, HUP reload\n"
-"the registry.  See portclass(1), docs/live.md, docs/output.md and\n"
-"docs/service-port.md.\n",
+"the registry.  Exit status: 0 success, 1 an input or output failed,\n"
+"2 usage, %d --fail-on-unassigned matched.  See portclass(1),\n"
+"docs/live.md, docs/output.md, docs/service-port.md, docs/unassigned.md.\n",
 	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, FLOW_DEFAULT_CAP,
-	    sink_names(), PROM_DEFAULT_MAX_SERIES);
+	    sink_names(), PROM_DEFAULT_MAX_SERIES, MAIN_EXIT_UNASSIGNED,
+	    MAIN_EXIT_UNASSIGNED);
 	exit(0);
 }
 
@@ -191,6 +223,12 @@ main_parse(int argc, char **argv, struct options *o)
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+		{ "unassigned", no_argument, NULL, OPT_UNASSIGNED },
+		{ "alert", required_argument, NULL, OPT_ALERT },
+		{ "fail-on-unassigned", no_argument, NULL,
+		    OPT_FAIL_UNASSIGNED },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "map", required_argument, NULL, OPT_MAP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -240,6 +278,26 @@ main_parse(int argc, char **argv, struct options *o)
 			o->max_series = main_number("--max-series", optarg, 1,
 			    1000000);
 			break;
+		case OPT_UNASSIGNED:
+			o->unassigned = 1;
+			break;
+		case OPT_ALERT:
+			if (strcmp(optarg, "unassigned") != 0) {
+				log_warnx("--alert: \"%s\" is not a known "
+				    "alert (known: unassigned)", optarg);
+				usage(2);
+			}
+			o->alert = 1;
+			break;
+		case OPT_FAIL_UNASSIGNED:
+			o->fail_unassigned = 1;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = 1;
+			break;
+		case OPT_MAP:
+			o->map = optarg;
+			break;
 		case OPT_CLOCK:
 			if (strcmp(optarg, "wall") == 0)
 				o->clock = ENGINE_CLOCK_WALL;
@@ -288,6 +346,10 @@ main_parse(int argc, char **argv, struct options *o)
 		return;
 	if (o->nfiles == 0 && o->nifaces == 0) {
 		log_warnx("nothing to read: give -r FILE or -i IFACE");
+		usage(2);
+	}
+	if (o->fail_unassigned && o->nifaces > 0) {
+		log_warnx("--fail-on-unassigned needs -r (an offline run)");
 		usage(2);
 	}
 	if (o->nfiles > 0 && o->nifaces > 0) {
@@ -368,6 +430,8 @@ main(int argc, char **argv)
 	int				 status = 0;
 
 	log_init("portclass", 0);
+	if (argc > 1 && strcmp(argv[1], "lookup") == 0)
+		return (lookup_main(argc - 1, argv + 1));
 	main_parse(argc, argv, &o);
 	log_init("portclass", o.verbose);
 	if (o.list) {
@@ -385,6 +449,10 @@ main(int argc, char **argv)
 		if (registry_load_file(reg, o.registries[i], errbuf) == -1)
 			fatalx("%s", errbuf);
 	}
+	if (o.map != NULL && sitemap_load_file(reg, o.map, errbuf) == -1)
+		fatalx("%s", errbuf);
+	/* Built now, in the main thread, before any report needs it. */
+	(void)unofficial_default();
 	log_info("registry: %zu entries from %s", registry_count(reg),
 	    registry_source(reg));
 
@@ -422,6 +490,7 @@ main(int argc, char **argv)
 	meta.registry_source = registry_source(reg);
 	meta.registry_date = registry_date(reg);
 	meta.registry_entries = registry_count(reg);
+	meta.explain = o.explain;
 	sink.ops = sink_find(o.format);
 	sink.fp = out;
 	sink.meta = &meta;
@@ -440,6 +509,7 @@ main(int argc, char **argv)
 	rc.registries = o.registries;
 	rc.nregistries = o.nregistries;
 	rc.meta = &meta;
+	rc.map = o.map;
 
 	memset(&ec, 0, sizeof(ec));
 	ec.reg = reg;
@@ -449,6 +519,8 @@ main(int argc, char **argv)
 	ec.sinks = &sink;
 	ec.nsinks = 1;
 	ec.clock = rc.clock;
+	ec.track_unassigned = o.unassigned || o.fail_unassigned;
+	ec.alert_unassigned = o.alert;
 	if (o.nifaces > 0) {
 		ec.capstats = run_capstats;
 		ec.capstats_ctx = &rc;
@@ -485,6 +557,9 @@ main(int argc, char **argv)
 	metrics_stop(mm.srv);
 	if (failed > 0)
 		status = 1;
+	else if (status == 0 && o.fail_unassigned &&
+	    engine_unassigned_packets(eng) > 0)
+		status = MAIN_EXIT_UNASSIGNED;
 	for (i = 0; i < o.nifaces; i++)
 		capture_close(caps[i]);
 	free(caps);

@@ -1114,8 +1114,45 @@ registry_status_name(enum reg_status st)
 		return ("unassigned");
 	case REG_DYNAMIC:
 		return ("dynamic");
+	case REG_LOCAL:
+		return ("local");
 	}
 	return ("?");
+}
+
+int
+registry_add_local(struct registry *reg, unsigned int proto, uint16_t port,
+    const char *name, const char *desc)
+{
+	struct registry_entry	*e;
+
+	if (proto == PC_PROTO_UDPLITE)
+		proto = PC_PROTO_UDP;
+	if (proto >= REGISTRY_NPROTO)
+		return (-1);
+	if ((e = registry_find(reg, proto, port)) != NULL)
+		HASH_DEL(reg->table, e);	/* stays in the arena */
+	e = registry_arena_alloc(&reg->arena, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->key.port = port;
+	e->key.proto = (uint8_t)proto;
+	e->svc.port = port;
+	e->svc.proto = (uint8_t)proto;
+	e->svc.status = REG_LOCAL;
+	e->names = registry_arena_alloc(&reg->arena, sizeof(*e->names));
+	e->names[0] = registry_arena_strndup(&reg->arena, name, strlen(name));
+	e->svc.names = e->names;
+	e->svc.name = e->names[0];
+	e->svc.nnames = 1;
+	if (desc != NULL)
+		e->svc.description = registry_arena_strndup(&reg->arena, desc,
+		    strlen(desc));
+	HASH_ADD(hh, reg->table, key, sizeof(e->key), e);
+	if (reg->status == NULL)
+		registry_index(reg);
+	else
+		reg->status[(size_t)proto * REGISTRY_NPORTS + port] = REG_LOCAL;
+	return (0);
 }
 
 size_t

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "portclass/report.h"
+#include "portclass/unofficial.h"
 #include "portclass/xmalloc.h"
 
 static int	report_cmp_rows(const void *, const void *);
@@ -38,6 +39,7 @@ report_build(struct report *r, const struct counters *c,
 {
 	struct counter_row	*cr;
 	const struct service	*svc;
+	const struct unofficial	*un = unofficial_default();
 	size_t			 n, i;
 
 	n = counters_rows(c, NULL, 0);
@@ -49,6 +51,8 @@ report_build(struct report *r, const struct counters *c,
 		r->rows[i].ephemeral = cr[i].ephemeral;
 		r->rows[i].port = cr[i].port;
 		r->rows[i].c = cr[i].c;
+		memcpy(r->rows[i].reasons, cr[i].reasons,
+		    sizeof(r->rows[i].reasons));
 		if (cr[i].ephemeral) {
 			r->rows[i].status = REG_DYNAMIC;
 			r->rows[i].service = "ephemeral";
@@ -58,6 +62,8 @@ report_build(struct report *r, const struct counters *c,
 		    cr[i].port);
 		svc = registry_lookup(reg, cr[i].proto, cr[i].port);
 		r->rows[i].service = svc != NULL ? svc->name : NULL;
+		r->rows[i].unofficial = unofficial_lookup(un, cr[i].proto,
+		    cr[i].port);
 	}
 	free(cr);
 	qsort(r->rows, n, sizeof(*r->rows), report_cmp_rows);
@@ -75,6 +81,27 @@ report_clear(struct report *r)
 	free(r->rows);
 	r->rows = NULL;
 	r->nrows = r->nrows_total = 0;
+	free(r->unassigned);
+	r->unassigned = NULL;
+	r->nunassigned = r->nunassigned_total = 0;
+	r->has_unassigned = 0;
+}
+
+void
+report_add_unassigned(struct report *r, const struct unassigned *u,
+    size_t top)
+{
+	size_t	n;
+
+	n = unassigned_list(u, NULL, 0);
+	free(r->unassigned);
+	r->unassigned = xcalloc(n ? n : 1, sizeof(*r->unassigned));
+	unassigned_list(u, r->unassigned, n);
+	r->has_unassigned = 1;
+	r->nunassigned_total = n;
+	r->nunassigned = (top > 0 && top < n) ? top : n;
+	r->unassigned_evicted = unassigned_evicted(u);
+	r->unassigned_suppressed = unassigned_suppressed(u);
 }
 
 void

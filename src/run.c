@@ -28,6 +28,7 @@
 #include "portclass/registry.h"
 #include "portclass/run.h"
 #include "portclass/sink.h"
+#include "portclass/sitemap.h"
 #include "portclass/xmalloc.h"
 
 #define RUN_POLL_MS	250	/* longest wait between flag checks */
@@ -123,6 +124,9 @@ run_reload(struct run_config *rc)
 		ok = registry_load_default(nr, errbuf) == 0;
 	for (i = 0; ok && i < rc->nregistries; i++)
 		ok = registry_load_file(nr, rc->registries[i], errbuf) == 0;
+	/* The site's names (--map) go on top again. */
+	if (ok && rc->map != NULL)
+		ok = sitemap_load_file(nr, rc->map, errbuf) >= 0;
 	if (!ok) {
 		log_warnx("SIGHUP: %s; keeping the registry in use (%zu "
 		    "entries from %s)", errbuf, registry_count(*rc->reg),

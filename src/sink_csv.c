@@ -22,6 +22,7 @@ static int	sink_csv_emit(struct sink *, const struct report *);
 static void	sink_csv_close(struct sink *);
 static void	sink_csv_field(FILE *, const char *);
 static void	sink_csv_lead(FILE *, const char *, const struct report *);
+static int	sink_csv_alert(struct sink *, const struct unassigned_alert *);
 
 const struct sink_ops sink_csv_ops = {
 	.name = "csv",
@@ -29,7 +30,18 @@ const struct sink_ops sink_csv_ops = {
 	.open = sink_csv_open,
 	.emit = sink_csv_emit,
 	.close = sink_csv_close,
+	.alert = sink_csv_alert,
 };
+
+/* CSV has no record for alerts: they go to standard error, as in text. */
+static int
+sink_csv_alert(struct sink *s, const struct unassigned_alert *al)
+{
+	(void)s;
+	sink_alert_line(stderr, al);
+	fflush(stderr);
+	return (0);
+}
 
 static int
 sink_csv_open(struct sink *s)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
 
 #define SINK_JSON_SCHEMA	1
 
@@ -17,6 +18,10 @@ static int	sink_json_open(struct sink *);
 static int	sink_json_emit(struct sink *, const struct report *);
 static void	sink_json_close(struct sink *);
 static void	sink_json_scope(FILE *, const struct report *);
+static int	sink_json_alert(struct sink *, const struct unassigned_alert *);
+static void	sink_json_unassigned(FILE *, const struct report *);
+static void	sink_json_endpoint(FILE *, const struct unassigned_endpoint *);
+static void	sink_json_unofficial(FILE *, const char *);
 
 const struct sink_ops sink_json_ops = {
 	.name = "json",
@@ -24,7 +29,86 @@ const struct sink_ops sink_json_ops = {
 	.open = sink_json_open,
 	.emit = sink_json_emit,
 	.close = sink_json_close,
+	.alert = sink_json_alert,
 };
+
+/* ,"unofficial":"..." when the layer knows the port (unofficial.h). */
+static void
+sink_json_unofficial(FILE *fp, const char *u)
+{
+	if (u == NULL)
+		return;
+	fputs(",\"unofficial\":\"", fp);
+	json_write_string(fp, u);
+	fputc('"', fp);
+}
+
+static void
+sink_json_endpoint(FILE *fp, const struct unassigned_endpoint *ep)
+{
+	char	a[64];
+
+	unassigned_addr(ep->ipver, ep->client, a, sizeof(a));
+	fprintf(fp, "{\"client\":\"%s\",\"client_port\":%u,", a,
+	    ep->client_port);
+	unassigned_addr(ep->ipver, ep->server, a, sizeof(a));
+	fprintf(fp, "\"server\":\"%s\",\"server_port\":%u}", a,
+	    ep->server_port);
+}
+
+/* One "unassigned" record per tracked port (docs/unassigned.md). */
+static void
+sink_json_unassigned(FILE *fp, const struct report *r)
+{
+	const struct unassigned_port	*u;
+	size_t				 i, k;
+
+	for (i = 0; i < r->nunassigned; i++) {
+		u = &r->unassigned[i];
+		fputs("{\"type\":\"unassigned\",", fp);
+		sink_json_scope(fp, r);
+		fprintf(fp, ",\"proto\":\"%s\",\"port\":%u,\"status\":\"%s\","
+		    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		    ",\"first_seen\":%" PRId64 ",\"last_seen\":%" PRId64
+		    ",\"peers\":%u,\"peers_capped\":%s,\"examples\":[",
+		    pc_proto_name(u->proto), u->port,
+		    registry_status_name((enum reg_status)u->status),
+		    u->packets, u->bytes, u->first_seen, u->last_seen,
+		    u->peers, u->peers_capped ? "true" : "false");
+		for (k = 0; k < u->nexamples; k++) {
+			if (k > 0)
+				fputc(',', fp);
+			sink_json_endpoint(fp, &u->examples[k]);
+		}
+		fputc(']', fp);
+		sink_json_unofficial(fp, unofficial_lookup(unofficial_default(),
+		    u->proto, u->port));
+		fputs("}\n", fp);
+	}
+}
+
+static int
+sink_json_alert(struct sink *s, const struct unassigned_alert *al)
+{
+	FILE	*fp = s->fp;
+	char	 a[64];
+
+	fprintf(fp, "{\"type\":\"alert\",\"alert\":\"unassigned\","
+	    "\"time\":%" PRId64 ".%06u,\"proto\":\"%s\",\"port\":%u,"
+	    "\"status\":\"%s\",", al->ts_sec, (unsigned)(al->ts_nsec / 1000),
+	    pc_proto_name(al->proto), al->port,
+	    registry_status_name((enum reg_status)al->status));
+	unassigned_addr(al->ep.ipver, al->ep.client, a, sizeof(a));
+	fprintf(fp, "\"client\":\"%s\",\"client_port\":%u,", a,
+	    al->ep.client_port);
+	unassigned_addr(al->ep.ipver, al->ep.server, a, sizeof(a));
+	fprintf(fp, "\"server\":\"%s\",\"server_port\":%u,"
+	    "\"suppressed\":%" PRIu64, a, al->ep.server_port, al->suppressed);
+	sink_json_unofficial(fp, unofficial_lookup(unofficial_default(),
+	    al->proto, al->port));
+	fputs("}\n", fp);
+	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
+}
 
 static int
 sink_json_open(struct sink *s)
@@ -63,12 +147,23 @@ sink_json_emit(struct sink *s, const struct report *r)
 {
 	FILE			*fp = s->fp;
 	const struct report_row	*row;
-	size_t			 i;
+	size_t			 i, k;
 
 	for (i = 0; i < r->nrows; i++) {
 		row = &r->rows[i];
 		fputs("{\"type\":\"service\",", fp);
 		sink_json_scope(fp, r);
+		/*
+		 * Added fields go before "proto": consumers match the
+		 * original run from "proto" to the closing brace.
+		 */
+		fputs(",\"reasons\":{", fp);
+		for (k = 0; k < CLASSIFY_REASON_COUNT; k++)
+			fprintf(fp, "%s\"%s\":%" PRIu64, k > 0 ? "," : "",
+			    classify_reason_name((enum classify_reason)k),
+			    row->reasons[k]);
+		fputc('}', fp);
+		sink_json_unofficial(fp, row->unofficial);
 		fprintf(fp, ",\"proto\":\"%s\",", pc_proto_name(row->proto));
 		if (row->ephemeral)
 			fputs("\"port\":null,", fp);
@@ -81,10 +176,13 @@ sink_json_emit(struct sink *s, const struct report *r)
 		} else
 			fputs("\"service\":null,", fp);
 		fprintf(fp, "\"status\":\"%s\",\"packets\":%" PRIu64
-		    ",\"bytes\":%" PRIu64 "}\n",
+		    ",\"bytes\":%" PRIu64,
 		    registry_status_name((enum reg_status)row->status),
 		    row->c.packets, row->c.bytes);
+		fputs("}\n", fp);
 	}
+	if (r->has_unassigned)
+		sink_json_unassigned(fp, r);
 	fputs("{\"type\":\"totals\",", fp);
 	sink_json_scope(fp, r);
 	fprintf(fp, ",\"clock\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%"
@@ -111,6 +209,11 @@ sink_json_emit(struct sink *s, const struct report *r)
 		    r->capture.received, r->capture.dropped,
 		    r->capture.ifdropped, r->capture_total.received,
 		    r->capture_total.dropped, r->capture_total.ifdropped);
+	if (r->has_unassigned)
+		fprintf(fp, ",\"unassigned_ports\":%zu,\"unassigned_evicted\":%"
+		    PRIu64 ",\"alerts_suppressed\":%" PRIu64,
+		    r->nunassigned_total, r->unassigned_evicted,
+		    r->unassigned_suppressed);
 	if (r->partial)
 		fputs(",\"partial\":true", fp);
 	fputs("}\n", fp);

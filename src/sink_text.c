@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
 
 #define SINK_TEXT_NAME_MIN	9	/* strlen("ephemeral") */
 #define SINK_TEXT_NAME_MAX	32
@@ -35,6 +36,9 @@ static int	sink_text_emit(struct sink *, const struct report *);
 static void	sink_text_close(struct sink *);
 static void	sink_text_time(int64_t, char *, size_t);
 static void	sink_text_name(const char *, char *, size_t);
+static void	sink_text_reasons(FILE *, const struct report_row *);
+static void	sink_text_unassigned(FILE *, const struct report *);
+static int	sink_text_alert(struct sink *, const struct unassigned_alert *);
 
 const struct sink_ops sink_text_ops = {
 	.name = "text",
@@ -42,6 +46,7 @@ const struct sink_ops sink_text_ops = {
 	.open = sink_text_open,
 	.emit = sink_text_emit,
 	.close = sink_text_close,
+	.alert = sink_text_alert,
 };
 
 static int
@@ -81,6 +86,127 @@ sink_text_name(const char *name, char *buf, size_t len)
 	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
 		buf[i] = (name[i] > 0x20 && name[i] < 0x7f) ? name[i] : '?';
 	buf[i] = '\0';
+}
+
+/* --explain: "  why: syn 1, synack 1, flow 12" under a row. */
+static void
+sink_text_reasons(FILE *fp, const struct report_row *row)
+{
+	size_t	k;
+	int	first = 1;
+
+	fputs("    why:", fp);
+	for (k = 0; k < CLASSIFY_REASON_COUNT; k++) {
+		if (row->reasons[k] == 0)
+			continue;
+		fprintf(fp, "%s %s %" PRIu64, first ? "" : ",",
+		    classify_reason_name((enum classify_reason)k),
+		    row->reasons[k]);
+		first = 0;
+	}
+	if (row->unofficial != NULL) {
+		fputs("; unofficial: ", fp);
+		sink_text_print(fp, row->unofficial);
+	}
+	fputc('\n', fp);
+}
+
+/* Free text from data files: visible ASCII and spaces only. */
+void
+sink_text_print(FILE *fp, const char *t)
+{
+	for (; *t != '\0'; t++)
+		fputc((*t >= 0x20 && *t < 0x7f) ? *t : '?', fp);
+}
+
+/* The --unassigned section (docs/unassigned.md). */
+static void
+sink_text_unassigned(FILE *fp, const struct report *r)
+{
+	const struct unassigned_port	*u;
+	const char			*uo;
+	char				 b1[32], b2[32], b3[32], portbuf[16];
+	char				 c[64], sv[64];
+	size_t				 i, k;
+
+	fprintf(fp, "unassigned and reserved ports: %zu tracked, %" PRIu64
+	    " evicted, %" PRIu64 " alerts suppressed\n", r->nunassigned_total,
+	    r->unassigned_evicted, r->unassigned_suppressed);
+	if (r->nunassigned == 0)
+		return;
+	fprintf(fp, "%-12s %-10s %12s %11s %6s  %-19s  %s\n", "PORT",
+	    "STATUS", "PACKETS", "BYTES", "PEERS", "FIRST SEEN (UTC)",
+	    "LAST SEEN (UTC)");
+	for (i = 0; i < r->nunassigned; i++) {
+		u = &r->unassigned[i];
+		snprintf(portbuf, sizeof(portbuf), "%u/%s", u->port,
+		    pc_proto_name(u->proto));
+		report_human_bytes(u->bytes, b1, sizeof(b1));
+		sink_text_time(u->first_seen, b2, sizeof(b2));
+		sink_text_time(u->last_seen, b3, sizeof(b3));
+		fprintf(fp, "%-12s %-10s %12" PRIu64 " %11s %5u%s  %-19s  %s\n",
+		    portbuf, registry_status_name((enum reg_status)u->status),
+		    u->packets, b1, u->peers, u->peers_capped ? "+" : " ", b2,
+		    b3);
+		uo = unofficial_lookup(unofficial_default(), u->proto, u->port);
+		if (uo != NULL) {
+			fprintf(fp, "    %s (unofficial: ",
+			    registry_status_name((enum reg_status)u->status));
+			sink_text_print(fp, uo);
+			fputs(")\n", fp);
+		}
+		for (k = 0; k < u->nexamples; k++) {
+			unassigned_addr(u->examples[k].ipver,
+			    u->examples[k].client, c, sizeof(c));
+			unassigned_addr(u->examples[k].ipver,
+			    u->examples[k].server, sv, sizeof(sv));
+			fprintf(fp, "    e.g. %s port %u -> %s port %u\n", c,
+			    u->examples[k].client_port, sv,
+			    u->examples[k].server_port);
+		}
+	}
+	if (r->nunassigned < r->nunassigned_total)
+		fprintf(fp, "(%zu more ports not shown; see --top)\n",
+		    r->nunassigned_total - r->nunassigned);
+}
+
+/*
+ * Alerts go to standard error in text mode, one line each, so they stand
+ * out from the tables (and reach a terminal when reports go to a file).
+ */
+void
+sink_alert_line(FILE *fp, const struct unassigned_alert *al)
+{
+	const char	*uo;
+	char		 c[64], sv[64], t[32];
+
+	unassigned_addr(al->ep.ipver, al->ep.client, c, sizeof(c));
+	unassigned_addr(al->ep.ipver, al->ep.server, sv, sizeof(sv));
+	sink_text_time(al->ts_sec, t, sizeof(t));
+	fprintf(fp, "portclass: alert: traffic on %s port %u/%s at %s UTC: "
+	    "%s port %u -> %s port %u",
+	    registry_status_name((enum reg_status)al->status), al->port,
+	    pc_proto_name(al->proto), t, c, al->ep.client_port, sv,
+	    al->ep.server_port);
+	uo = unofficial_lookup(unofficial_default(), al->proto, al->port);
+	if (uo != NULL) {
+		fputs(" (unofficial: ", fp);
+		sink_text_print(fp, uo);
+		fputc(')', fp);
+	}
+	if (al->suppressed > 0)
+		fprintf(fp, " (%" PRIu64 " alerts suppressed so far)",
+		    al->suppressed);
+	fputc('\n', fp);
+}
+
+static int
+sink_text_alert(struct sink *s, const struct unassigned_alert *al)
+{
+	(void)s;
+	sink_alert_line(stderr, al);
+	fflush(stderr);
+	return (0);
 }
 
 static int
@@ -143,6 +269,8 @@ sink_text_emit(struct sink *s, const struct report *r)
 		    (int)w, name, portbuf,
 		    registry_status_name((enum reg_status)row->status),
 		    row->c.packets, b1, share);
+		if (s->meta != NULL && s->meta->explain)
+			sink_text_reasons(fp, row);
 	}
 	if (r->nrows < r->nrows_total)
 		fprintf(fp, "(%zu more rows not shown; see --top)\n",
@@ -158,6 +286,8 @@ sink_text_emit(struct sink *s, const struct report *r)
 		    r->named[i].packets);
 	fprintf(fp, "\nflow cache: %" PRIu64 " flows, %" PRIu64
 	    " evicted\n", r->flows, r->flow_evictions);
+	if (r->has_unassigned)
+		sink_text_unassigned(fp, r);
 	if (r->has_capture)
 		fprintf(fp, "capture: %" PRIu64 " received by filter, %" PRIu64
 		    " dropped by kernel, %" PRIu64 " dropped by interface"

@@ -67,6 +67,9 @@ count_status(const struct registry *reg, unsigned int proto,
 			assert_null(s);
 			c->dynamic++;
 			break;
+		case REG_LOCAL:		/* only from --map, never a file */
+			fail_msg("local status on %u", port);
+			break;
 		}
 	}
 }

@@ -81,6 +81,9 @@ make_report(struct report *r, struct report_row *rows)
 	rows[0].service = "https";
 	rows[0].c.packets = 10;
 	rows[0].c.bytes = 3000;
+	rows[0].reasons[CLASSIFY_SYN] = 1;
+	rows[0].reasons[CLASSIFY_FLOW] = 9;
+	rows[0].unofficial = "a \"quoted\" use";
 	rows[1].proto = PC_PROTO_UDP;
 	rows[1].port = 0;
 	rows[1].ephemeral = 1;
@@ -123,11 +126,16 @@ test_json_records(void **state)
 	    "\"version\":\"9.9.9\",\"registry\":\"reg\\\"file.csv\","
 	    "\"registry_date\":\"2026-04-09\",\"registry_entries\":42}\n"));
 	assert_non_null(strstr(out,
-	    "{\"type\":\"service\",\"scope\":\"run\",\"proto\":\"tcp\","
+	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":1,"
+	    "\"synack\":0,\"flow\":9,\"same\":0,\"status\":0,\"range\":0,"
+	    "\"lower\":0,\"ephemeral\":0},\"unofficial\":"
+	    "\"a \\\"quoted\\\" use\",\"proto\":\"tcp\","
 	    "\"port\":443,\"service\":\"https\",\"status\":\"assigned\","
 	    "\"packets\":10,\"bytes\":3000}\n"));
 	assert_non_null(strstr(out,
-	    "{\"type\":\"service\",\"scope\":\"run\",\"proto\":\"udp\","
+	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":0,"
+	    "\"synack\":0,\"flow\":0,\"same\":0,\"status\":0,\"range\":0,"
+	    "\"lower\":0,\"ephemeral\":0},\"proto\":\"udp\","
 	    "\"port\":null,\"service\":\"ephemeral\",\"status\":\"dynamic\","
 	    "\"packets\":2,\"bytes\":200}\n"));
 	assert_non_null(strstr(out,
@@ -151,7 +159,10 @@ test_json_records(void **state)
 	out = capture_output("json", &r, 0);
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"interval\",\"start\":1767225600,"
-	    "\"end\":1767225660,\"proto\":\"tcp\",\"port\":443,"
+	    "\"end\":1767225660,\"reasons\":{\"syn\":1,\"synack\":0,"
+	    "\"flow\":9,\"same\":0,\"status\":0,\"range\":0,\"lower\":0,"
+	    "\"ephemeral\":0},\"unofficial\":\"a \\\"quoted\\\" use\","
+	    "\"proto\":\"tcp\",\"port\":443,"
 	    "\"service\":\"we\\\"ird\\nname\","));
 	/* Every record is exactly one line. */
 	{

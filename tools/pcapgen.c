@@ -20,6 +20,13 @@
  * malformed, unsupported_link), and a last "total" line counts every frame.
  * Bytes are wire lengths (the pcap "len" field).
  *
+ * Scenarios that know why each packet belongs to its row (the "why"
+ * scenarios: who opened each connection, whether its handshake is in the
+ * capture) also write, per service row and reason,
+ *	reason<TAB>proto<TAB>port<TAB>name<TAB>packets
+ * with the reason names of docs/service-port.md (syn, synack, flow, same,
+ * status, range, lower, ephemeral).  Other truth files have none.
+ *
  * Files are written by hand rather than through libpcap so that both byte
  * orders, nanosecond timestamps and multi-interface pcapng can be produced.
  * Formats: pcap (draft-ietf-opsawg-pcap), pcapng (draft-ietf-opsawg-pcapng).
@@ -92,10 +99,22 @@ struct tag {
 	uint16_t	port;
 };
 
+/* Why a packet belongs to its row (docs/service-port.md), when known. */
+enum pg_why {
+	WHY_SYN = 0, WHY_SYNACK, WHY_FLOW, WHY_SAME, WHY_STATUS, WHY_RANGE,
+	WHY_LOWER, WHY_EPHEMERAL, WHY_COUNT
+};
+
+static const char *const pg_why_names[WHY_COUNT] = {
+	"syn", "synack", "flow", "same", "status", "range", "lower",
+	"ephemeral"
+};
+
 struct truth_row {
 	struct tag	tag;
 	uint64_t	packets;
 	uint64_t	bytes;
+	uint64_t	why[WHY_COUNT];
 };
 
 /* One interface of the output file (pcap has exactly one). */
@@ -190,6 +209,8 @@ struct gen {
 	uint64_t	 cnt_bytes[CNT_COUNT];
 	uint64_t	 tot_packets, tot_bytes;
 	char		*iobuf;
+	int		 why_known;	/* a "why" scenario: why must be set */
+	int		 why;		/* enum pg_why of the next packets */
 };
 
 static void	pg_fatal(const char *, ...)
@@ -305,6 +326,11 @@ truth_add(struct gen *g, struct tag t, uint32_t wirelen)
 	}
 	g->rows[i].packets++;
 	g->rows[i].bytes += wirelen;
+	if (g->why_known) {
+		if (g->why < 0 || g->why >= WHY_COUNT)
+			pg_fatal("a packet without a reason");
+		g->rows[i].why[g->why]++;
+	}
 }
 
 /* Services by protocol, then port, the ephemeral row last. */
@@ -327,7 +353,7 @@ truth_write(struct gen *g)
 {
 	char	 path[4096];
 	FILE	*fp;
-	size_t	 i;
+	size_t	 i, w;
 
 	if (snprintf(path, sizeof(path), "%s.truth.tsv", g->path) >=
 	    (int)sizeof(path))
@@ -347,6 +373,22 @@ truth_write(struct gen *g)
 			    pc_proto_name(g->rows[i].tag.what),
 			    (unsigned long long)g->rows[i].packets,
 			    (unsigned long long)g->rows[i].bytes);
+	}
+	for (i = 0; g->why_known && i < g->nrows; i++) {
+		for (w = 0; w < WHY_COUNT; w++) {
+			if (g->rows[i].why[w] == 0)
+				continue;
+			if (g->rows[i].tag.kind == TAG_SERVICE)
+				fprintf(fp, "reason\t%s\t%u\t%s\t%llu\n",
+				    pc_proto_name(g->rows[i].tag.what),
+				    g->rows[i].tag.port, pg_why_names[w],
+				    (unsigned long long)g->rows[i].why[w]);
+			else
+				fprintf(fp, "reason\t%s\t-\t%s\t%llu\n",
+				    pc_proto_name(g->rows[i].tag.what),
+				    pg_why_names[w],
+				    (unsigned long long)g->rows[i].why[w]);
+		}
 	}
 	for (i = 0; i < CNT_COUNT; i++) {
 		if (g->cnt_packets[i] == 0)
@@ -1965,6 +2007,95 @@ scen_trap3306(struct gen *g)
 	tcp_session(g, &c, 2, 90, 400);
 }
 
+/*
+ * A TCP session whose reasons the generator knows: the SYN goes to the
+ * server (syn), the SYN+ACK comes from it (synack), and every later packet
+ * gets rest: "status" (or "lower", ...) when the status rule alone names
+ * the server, "flow" when only the remembered handshake does.  With
+ * handshake 0 the capture starts mid-stream: data, ACKs and the close
+ * only.
+ */
+static void
+why_session(struct gen *g, struct conv *c, int handshake, int rest)
+{
+	if (handshake) {
+		g->why = WHY_SYN;
+		conv_tcp(g, c, 1, TH_SYN, NULL, 0);
+		g->why = WHY_SYNACK;
+		conv_tcp(g, c, 0, TH_SYN | TH_ACK, NULL, 0);
+	}
+	g->why = rest;
+	if (handshake)
+		conv_tcp(g, c, 1, TH_ACK, NULL, 0);
+	tcp_send(g, c, 1, NULL, 120 + pg_rand_below(g, 64));
+	tcp_send(g, c, 0, NULL, 900 + pg_rand_below(g, 256));
+	tcp_close(g, c);
+}
+
+/* UDP exchanges of n requests and answers, every packet for reason why. */
+static void
+why_udp(struct gen *g, struct conv *c, int n, int why)
+{
+	int	i;
+
+	g->why = why;
+	for (i = 0; i < n; i++) {
+		conv_udp(g, c, 1, NULL, 40 + pg_rand_below(g, 40));
+		conv_udp(g, c, 0, NULL, 80 + pg_rand_below(g, 80));
+	}
+}
+
+/*
+ * Unassigned and reserved ports, and every reason of the service-port
+ * rule, with the answer known per packet (issue 7): a server on an
+ * unassigned port with its handshake, the client-port trap towards an
+ * unassigned port (client on 3306, only the handshake names the server),
+ * a connection caught mid-stream, a reserved UDP port, an unassigned
+ * system port against an unassigned user port (range), a both-registered
+ * pair 5060 <-> 5061 (lower; and flow when the client sits on 5060), the
+ * same port on both sides, and two dynamic ports (ephemeral).
+ */
+static void
+scen_unassigned(struct gen *g)
+{
+	struct conv	c;
+
+	g->why_known = 1;
+	g->why = -1;
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	/* 10012/tcp unassigned, client on a dynamic port. */
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.10", 51000, "10.7.0.20", 10012);
+	why_session(g, &c, 1, WHY_STATUS);
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.11", 51001, "10.7.0.20", 10012);
+	why_session(g, &c, 1, WHY_STATUS);
+	/* The trap: client port 3306 (mysql) to a listener on 10013. */
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.12", 3306, "10.7.0.21", 10013);
+	why_session(g, &c, 1, WHY_FLOW);
+	/* Mid-stream, no handshake: the status rule alone, rightly. */
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.13", 52000, "10.7.0.22", 10014);
+	why_session(g, &c, 0, WHY_STATUS);
+	/* 47/udp is reserved. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.14", 50500, "10.7.0.23", 47);
+	why_udp(g, &c, 3, WHY_STATUS);
+	/* 1005/udp and 10016/udp are both unassigned: the system range. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.15", 10016, "10.7.0.23", 1005);
+	why_udp(g, &c, 2, WHY_RANGE);
+	/* sip 5060 and sips 5061: both assigned, both user range. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.16", 5061, "10.7.0.24", 5060);
+	why_udp(g, &c, 2, WHY_LOWER);
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.16", 5061, "10.7.0.24", 5060);
+	why_session(g, &c, 1, WHY_LOWER);
+	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.17", 5060, "10.7.0.25", 5061);
+	why_session(g, &c, 1, WHY_FLOW);
+	/* The same unassigned port on both sides. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.18", 10015, "10.7.0.26", 10015);
+	why_udp(g, &c, 2, WHY_SAME);
+	/* Two dynamic ports: no service port. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.19", 50000, "10.7.0.27", 60000);
+	c.tag = tag_ephemeral(PC_PROTO_UDP);
+	why_udp(g, &c, 2, WHY_EPHEMERAL);
+}
+
 /* Link-type mixes: which address families a link can carry. */
 #define MIX_V4		0x01
 #define MIX_V6		0x02
@@ -2831,6 +2962,8 @@ static const struct scenario {
 	{ "demo", scen_demo, 0, "small office mix over Ethernet, IPv4+IPv6" },
 	{ "trap3306", scen_trap3306, 0,
 	    "client port 3306 to server 61000, and real mysql" },
+	{ "unassigned", scen_unassigned, 0,
+	    "unassigned/reserved ports and every reason, known per packet" },
 	{ "eth", scen_eth, 0, "Ethernet II" },
 	{ "vlan", scen_vlan, 0, "802.1Q" },
 	{ "qinq", scen_qinq, 0, "802.1ad+802.1Q and 0x9100+802.1Q" },

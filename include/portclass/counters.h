@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portclass/classify.h"
 #include "portclass/proto.h"
 
 /* Where a frame without a service port lands.  Names are in counters_name. */
@@ -44,6 +45,8 @@ struct counter_row {
 	uint8_t			ephemeral;
 	uint16_t		port;
 	struct counter_pair	c;
+	/* packets per enum classify_reason: why they landed here */
+	uint64_t		reasons[CLASSIFY_REASON_COUNT];
 };
 
 struct counters;
@@ -56,6 +59,15 @@ void		 counters_add_port(struct counters *, unsigned int proto,
 		    unsigned int port, uint32_t wirelen);
 void		 counters_add_ephemeral(struct counters *, unsigned int proto,
 		    uint32_t wirelen);
+/*
+ * The same as counters_add_port (port COUNTERS_EPHEMERAL: the ephemeral
+ * row), also counting the packet under why, an enum classify_reason, in
+ * the slot's reason counters: a second array beside the packet and byte
+ * counts, so the hot slot stays 16 bytes.  An unknown reason counts the
+ * packet but no reason.
+ */
+void		 counters_add_why(struct counters *, unsigned int proto,
+		    unsigned int port, uint32_t wirelen, unsigned int why);
 void		 counters_add_named(struct counters *, enum counter_id,
 		    uint32_t wirelen);
 

@@ -4,7 +4,8 @@
  *
  * engine_frame() is the capture callback.  It does no allocation, no system
  * call and no formatting, except at an interval boundary, where the
- * finished interval is rendered by the sinks.
+ * finished interval is rendered by the sinks, and for an alert (the first
+ * packet on a new unassigned port, rate-limited; unassigned.h).
  *
  * Intervals follow one of two clocks.  Packet time (the default for files)
  * cuts them as frame timestamps cross a boundary, so a file always gives
@@ -59,6 +60,15 @@ struct engine_config {
 	 */
 	void			(*publish)(void *ctx, const struct report *);
 	void			*publish_ctx;
+	/*
+	 * Track traffic on unassigned and reserved ports (unassigned.h) for
+	 * the run report (--unassigned, --fail-on-unassigned), at most
+	 * unassigned_cap ports (0: the default); alert_unassigned also
+	 * sends an alert for each new such port (--alert unassigned).
+	 */
+	int			 track_unassigned;
+	int			 alert_unassigned;
+	size_t			 unassigned_cap;
 };
 
 struct engine;
@@ -106,6 +116,12 @@ void		 engine_frame(void *ctx, const struct capture_frame *);
  * point of the run, else 0.
  */
 int		 engine_finish(struct engine *, size_t files_failed);
+
+/*
+ * Packets seen so far on unassigned or reserved service ports; 0 when not
+ * tracking (track_unassigned unset).
+ */
+uint64_t	 engine_unassigned_packets(const struct engine *);
 
 /* 1 once a sink failed to write (the caller may stop reading). */
 int		 engine_sink_failed(const struct engine *);

@@ -64,6 +64,13 @@
  * truncated 2003 file), commented lines with a keyword ("#unitary 126/tcp"
  * is withdrawn, not assigned), a "*" keyword (read as no name), and
  * everything from the REFERENCES heading on.
+ *
+ * Local names (--map, sitemap.h).  registry_add_local() puts a site's own
+ * service on a port with status REG_LOCAL, replacing whatever IANA said
+ * about it (the IANA status is no longer reported for that port: the site
+ * said what runs there).  For the service-port rule a local port ranks
+ * like an assigned one: somebody declared a listener there, which is at
+ * least as strong as an IANA assignment (docs/service-port.md).
  */
 #ifndef PORTCLASS_REGISTRY_H
 #define PORTCLASS_REGISTRY_H
@@ -77,7 +84,8 @@ enum reg_status {
 	REG_ASSIGNED = 0,	/* a service is registered on the port */
 	REG_RESERVED,		/* IANA keeps the port back */
 	REG_UNASSIGNED,		/* nothing registered, 0-49151 */
-	REG_DYNAMIC		/* nothing registered, 49152-65535 (RFC 6335) */
+	REG_DYNAMIC,		/* nothing registered, 49152-65535 (RFC 6335) */
+	REG_LOCAL		/* named by the site (--map); ranks as assigned */
 };
 
 /*
@@ -92,7 +100,7 @@ struct service {
 	const char		*description;	/* of the primary row; may be NULL */
 	uint16_t		 port;
 	uint8_t			 proto;		/* enum pc_proto (never UDPLITE) */
-	uint8_t			 status;	/* REG_ASSIGNED or REG_RESERVED */
+	uint8_t			 status;	/* REG_ASSIGNED, _RESERVED, _LOCAL */
 };
 
 struct registry;
@@ -128,7 +136,17 @@ const struct service	*registry_lookup(const struct registry *,
 enum reg_status		 registry_status(const struct registry *,
 			    unsigned int proto, uint16_t port);
 
-/* "assigned", "reserved", "unassigned", "dynamic". */
+/*
+ * Name the site's service on (proto, port): status REG_LOCAL, one name,
+ * an optional description (NULL: none); both are copied.  Replaces what
+ * earlier loads said about the port; later loads may replace it in turn.
+ * PC_PROTO_UDPLITE names UDP's port.  Returns -1 for a protocol the
+ * registry does not hold, else 0.
+ */
+int			 registry_add_local(struct registry *, unsigned int proto,
+			    uint16_t port, const char *name, const char *desc);
+
+/* "assigned", "reserved", "unassigned", "dynamic", "local". */
 const char		*registry_status_name(enum reg_status);
 
 /* Number of (protocol, port) entries held (assigned + reserved). */

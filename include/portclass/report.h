@@ -14,6 +14,7 @@
 
 #include "portclass/counters.h"
 #include "portclass/registry.h"
+#include "portclass/unassigned.h"
 
 enum report_scope {
 	REPORT_RUN = 0,
@@ -34,6 +35,9 @@ struct report_row {
 	uint8_t			 status;	/* enum reg_status */
 	const char		*service;	/* primary name, NULL if none */
 	struct counter_pair	 c;
+	/* packets per enum classify_reason (docs/service-port.md) */
+	uint64_t		 reasons[CLASSIFY_REASON_COUNT];
+	const char		*unofficial;	/* unofficial.h; NULL if none */
 };
 
 struct report {
@@ -55,6 +59,17 @@ struct report {
 	int			 has_capture;	/* live: the two below are valid */
 	struct report_capture	 capture;	/* over this report's span */
 	struct report_capture	 capture_total;	/* since the captures opened */
+	/*
+	 * --unassigned and friends: traffic on unassigned and reserved ports
+	 * since the start of the run (run reports only; has_unassigned 0
+	 * otherwise).  unassigned[] is sorted by bytes and cut by --top.
+	 */
+	int			 has_unassigned;
+	struct unassigned_port	*unassigned;
+	size_t			 nunassigned;	/* held */
+	size_t			 nunassigned_total; /* tracked, before --top */
+	uint64_t		 unassigned_evicted;
+	uint64_t		 unassigned_suppressed;	/* alerts */
 };
 
 /*
@@ -65,6 +80,13 @@ struct report {
 void	report_build(struct report *r, const struct counters *c,
 	    const struct registry *reg, size_t top);
 void	report_clear(struct report *r);
+
+/*
+ * Add the unassigned-port listing of u to *r (top > 0 keeps the top
+ * ports), owned by *r until report_clear().  Never fails.
+ */
+void	report_add_unassigned(struct report *r, const struct unassigned *u,
+	    size_t top);
 
 /* Format n bytes as "812 B", "1.4 KiB", "3.0 GiB" into buf. */
 void	report_human_bytes(uint64_t n, char *buf, size_t len);

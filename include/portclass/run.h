@@ -43,6 +43,7 @@ struct run_config {
 	struct registry		**reg;
 	const char *const	*registries;
 	size_t			 nregistries;
+	const char		*map;		/* --map, applied last; or NULL */
 	struct sink_meta	*meta;
 };
 

@@ -18,6 +18,7 @@ struct sink_meta {
 	const char	*registry_source;
 	const char	*registry_date;		/* may be NULL */
 	size_t		 registry_entries;
+	int		 explain;		/* --explain: show reasons */
 };
 
 struct sink {
@@ -35,6 +36,12 @@ struct sink_ops {
 	/* Render one report; -1 if the stream failed. */
 	int		(*emit)(struct sink *, const struct report *);
 	void		(*close)(struct sink *);
+	/*
+	 * --alert unassigned: the first packet on a new unassigned port
+	 * (unassigned.h).  NULL: the engine writes one line to standard
+	 * error instead.  -1 if the stream failed.
+	 */
+	int		(*alert)(struct sink *, const struct unassigned_alert *);
 };
 
 /* The sink called name ("text", "json"), or NULL. */
@@ -48,5 +55,15 @@ const char		*sink_names(void);
  * '"', '\\' and control characters below 0x20 are escaped.
  */
 void			 json_write_string(FILE *fp, const char *s);
+
+/*
+ * Write s to fp with every byte outside printable ASCII shown as '?': for
+ * free text from data files (descriptions) on a terminal.
+ */
+void			 sink_text_print(FILE *fp, const char *s);
+
+/* One text line for an alert (unassigned.h), as text mode writes it. */
+void			 sink_alert_line(FILE *fp,
+			    const struct unassigned_alert *);
 
 #endif /* PORTCLASS_SINK_H */
