@@ -775,3 +775,17 @@ capture_lib_version(void)
 {
 	return (pcap_lib_version());
 }
+
+long long
+capture_tell(struct capture *c)
+{
+	FILE	*fp;
+	long	 off;
+
+	if (c->live)
+		return (-1);
+	fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
+	if (fp == NULL || (off = ftell(fp)) < 0)
+		return (-1);
+	return ((long long)off);
+}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "portclass/capture.h"
 #include "portclass/engine.h"
@@ -123,6 +124,7 @@ usage(int status)
 "Count packets and bytes per service port, named and classed by the IANA\n"
 "service name and port number registry.\n"
 "\n"
+"Reading packets:\n"
 "  -r FILE          read a pcap or pcapng file (\"-\": standard input);\n"
 "                   repeat to read several files into one report\n"
 "  -i IFACE         capture live on IFACE (\"any\": every interface);\n"
@@ -132,45 +134,56 @@ usage(int status)
 "  -s SNAPLEN       bytes kept per frame (default %d: every header\n"
 "                   portclass decodes); bytes are counted on the wire\n"
 "  -B KIB           kernel capture buffer size in KiB\n"
-"  --registry FILE  load FILE (IANA CSV, IANA port-numbers text, or\n"
-"                   services(5)) instead of the embedded IANA registry;\n"
-"                   repeat to overlay files, later ones win\n"
+"  -Z USER          become USER once captures and output are open\n"
+"  expression       a BPF filter, as for tcpdump\n"
+"\n"
+"Reports:\n"
 "  -t SECONDS       also report every SECONDS (default %d when live)\n"
 "  --clock CLOCK    intervals by \"wall\" time (default live) or\n"
 "                   \"packet\" time (default for files)\n"
 "  --top N          show only the N biggest services per report\n"
-"  --flows N        flow cache size for handshake memory (default %d)\n"
 "  -F, --format F   output format: %s (default text)\n"
 "  -o FILE          write reports to FILE instead of standard output\n"
-"  --listen [ADDR:]PORT\n"
-"                   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
-"                   (a bare PORT binds 127.0.0.1); with -r, keep serving\n"
-"                   after the files are read, until SIGTERM\n"
-"  --max-series N   at most N named service series in the metrics;\n"
-"                   the rest fold into service=\"other\" (default %d)\n"
-"  -Z USER          become USER once captures and output are open\n"
+"  --explain        show why packets went to each service row\n"
+"\n"
+"Unassigned ports:\n"
 "  --unassigned     report traffic on unassigned and reserved ports\n"
-"                   (docs/unassigned.md)\n"
 "  --alert unassigned\n"
 "                   alert on the first packet of each new such port\n"
 "  --fail-on-unassigned\n"
 "                   with -r, exit %d when any such traffic was seen\n"
-"  --explain        show why packets went to each service row\n"
+"\n"
+"Naming ports:\n"
+"  --registry FILE  load FILE (IANA CSV, IANA port-numbers text, or\n"
+"                   services(5)) instead of the embedded IANA registry;\n"
+"                   repeat to overlay files, later ones win\n"
 "  --map FILE       site names: lines \"8080/tcp my-app \\\"text\\\"\"\n"
 "                   (status local)\n"
 "  lookup QUERY...  the registry's answer for 3306/tcp, mysql or\n"
 "                   49152-49160/udp, then exit\n"
-"  -v               more messages on standard error\n"
-"  -V, --version    print the version and exit\n"
-"  -h, --help       print this help and exit\n"
-"  expression       a BPF filter, as for tcpdump\n"
 "\n"
+"Metrics for Prometheus:\n"
+"  --listen [ADDR:]PORT\n"
+"                   serve http://ADDR:PORT/metrics (a bare PORT binds\n"
+"                   127.0.0.1); with -r, keep serving after the files\n"
+"                   are read, until SIGTERM\n"
+"  --max-series N   at most N named service series; the rest fold into\n"
+"                   service=\"other\" (default %d)\n"
+"\n"
+"Tuning and information:\n"
+"  --flows N        flow cache size for handshake memory (default %d)\n"
+"  -v               more messages on standard error\n"
+"  -V, --version    print the versions of portclass and libpcap, and\n"
+"                   the date of the embedded registry, then exit\n"
+"  -h, --help       print this help and exit\n"
+"\n"
+"Reading files with standard error on a terminal shows a progress line.\n"
 "Signals: INT/TERM final report and exit, USR1 report now, HUP reload\n"
 "the registry.  Exit status: 0 success, 1 an input or output failed,\n"
 "2 usage, %d --fail-on-unassigned matched.  See portclass(1),\n"
-"docs/live.md, docs/output.md, docs/service-port.md, docs/unassigned.md.\n",
-	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, FLOW_DEFAULT_CAP,
-	    sink_names(), PROM_DEFAULT_MAX_SERIES, MAIN_EXIT_UNASSIGNED,
+"docs/index.md.\n",
+	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, sink_names(),
+	    MAIN_EXIT_UNASSIGNED, PROM_DEFAULT_MAX_SERIES, FLOW_DEFAULT_CAP,
 	    MAIN_EXIT_UNASSIGNED);
 	exit(0);
 }
@@ -503,6 +516,10 @@ main(int argc, char **argv)
 	rc.caps = caps;
 	rc.ncaps = o.nifaces;
 	rc.files = o.files;
+	/* A progress line on the terminal, unless reports are being drawn
+	 * on that same terminal while the files are read. */
+	rc.progress = isatty(STDERR_FILENO) && (o.interval == 0 ||
+	    out != stdout || !isatty(STDOUT_FILENO));
 	rc.nfiles = o.nfiles;
 	rc.filter = o.filter;
 	rc.reg = &reg;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "portclass/capture.h"
@@ -33,6 +34,17 @@
 
 #define RUN_POLL_MS	250	/* longest wait between flag checks */
 #define RUN_DRAIN_MS	150	/* > the 100 ms packet buffer timeout */
+#define RUN_PROGRESS_MS	250	/* progress line refresh */
+
+/* The progress line of a long file read (standard error on a terminal). */
+struct run_progress {
+	const char	*name;
+	long long	 size;		/* bytes in the file */
+	int64_t		 start_ms;
+	int64_t		 last_ms;
+	uint64_t	 frames;
+	int		 shown;		/* a line is on the terminal */
+};
 
 static volatile sig_atomic_t	run_sig_stop;
 static volatile sig_atomic_t	run_sig_report;
@@ -49,6 +61,8 @@ static void	run_reload(struct run_config *);
 static void	run_dispatch(struct run_config *, struct pollfd *, size_t *,
 		    size_t *);
 static void	run_one_file(struct run_config *, const char *, size_t *);
+static void	run_progress_show(struct run_progress *, struct capture *);
+static void	run_progress_clear(struct run_progress *);
 static void	run_drain(struct run_config *, struct pollfd *, size_t *,
 		    size_t *);
 
@@ -277,6 +291,42 @@ run_live(struct run_config *rc, size_t *failed)
 	free(pfd);
 }
 
+/*
+ * Redraw the progress line at most every RUN_PROGRESS_MS: share of the
+ * file's bytes read, frames per second, time left at that pace.  Written
+ * to standard error only, with a carriage return, so it never mixes into
+ * the reports and is erased when the file ends.
+ */
+static void
+run_progress_show(struct run_progress *pg, struct capture *cap)
+{
+	long long	 off;
+	int64_t		 now = run_now_ms();
+	double		 secs, frac, rate, left;
+
+	if (pg->size <= 0 || now - pg->last_ms < RUN_PROGRESS_MS)
+		return;
+	pg->last_ms = now;
+	if ((off = capture_tell(cap)) < 0)
+		return;
+	secs = (double)(now - pg->start_ms) / 1000.0;
+	frac = (double)off / (double)pg->size;
+	rate = secs > 0 ? (double)pg->frames / secs : 0;
+	left = frac > 0 ? secs / frac - secs : 0;
+	fprintf(stderr, "\rportclass: %s %5.1f%%  %.2f M frames/s  %.0f s left"
+	    "\033[K", pg->name, 100.0 * (frac > 1 ? 1 : frac), rate / 1e6,
+	    left > 0 ? left : 0);
+	pg->shown = 1;
+}
+
+static void
+run_progress_clear(struct run_progress *pg)
+{
+	if (pg->shown)
+		fputs("\r\033[K", stderr);
+	pg->shown = 0;
+}
+
 /* Read one file to its end, a stop, or an error. */
 static void
 run_one_file(struct run_config *rc, const char *path, size_t *failed)
@@ -284,8 +334,17 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 	char		 errbuf[PC_ERRBUF_SIZE];
 	struct capture	*cap;
 	struct capture	*one[1];
+	struct run_progress pg;
+	struct stat	 st;
 	int		 n;
 
+	memset(&pg, 0, sizeof(pg));
+	if (rc->progress && strcmp(path, "-") != 0 &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		pg.name = path;
+		pg.size = (long long)st.st_size;
+		pg.start_ms = pg.last_ms = run_now_ms();
+	}
 	if ((cap = capture_open_file(path, errbuf)) == NULL) {
 		log_warnx("%s", errbuf);
 		(*failed)++;
@@ -307,14 +366,18 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 		if (n == CAPTURE_END)
 			break;
 		if (n == -1) {
+			run_progress_clear(&pg);
 			if (!run_sig_stop) {
 				log_warnx("%s", errbuf);
 				(*failed)++;
 			}
 			break;
 		}
+		pg.frames += (uint64_t)n;
+		run_progress_show(&pg, cap);
 		run_flags(rc);
 	}
+	run_progress_clear(&pg);
 	run_stop_ncaps = 0;
 	run_stop_caps = NULL;
 	capture_close(cap);

@@ -128,4 +128,10 @@ void		 capture_close(struct capture *);
 /* libpcap's own version string (pcap_lib_version()), for --version. */
 const char	*capture_lib_version(void);
 
+/*
+ * Bytes of a capture file read so far (for a progress line), or -1 for a
+ * live capture or a stream whose position is unknown.
+ */
+long long	 capture_tell(struct capture *);
+
 #endif /* PORTCLASS_CAPTURE_H */

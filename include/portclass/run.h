@@ -30,7 +30,12 @@ struct run_config {
 	struct capture		**caps;
 	size_t			 ncaps;
 
-	/* Files: opened and read in turn; filter may be NULL. */
+	/*
+	 * Files: opened and read in turn; filter may be NULL.  progress: draw
+	 * a progress line on standard error (the caller checks it is a
+	 * terminal that no report is written to meanwhile).
+	 */
+	int			 progress;
 	const char *const	*files;
 	size_t			 nfiles;
 	const char		*filter;
