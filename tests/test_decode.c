@@ -744,12 +744,24 @@ static const struct fixture fixtures[] = {
 	KIND(f_icmp6, EN, E + V6, PKT_ICMPV6, 6, 1),
 };
 
-/* Decode into a pi pre-filled with garbage, so initialisation is tested. */
+/*
+ * Decode into a pi pre-filled with garbage, so initialisation is tested;
+ * and check that decode_frame()'s one-step path for plain Ethernet/IP/
+ * TCP-UDP gives, byte for byte, what the layered decoders give.
+ */
 static enum decode_result
 decode_dirty(int dlt, const uint8_t *b, size_t len, struct pkt_info *pi)
 {
+	struct pkt_info		gi;
+	enum decode_result	rv, grv;
+
 	memset(pi, 0xa5, sizeof(*pi));
-	return (decode_frame(dlt, b, len, pi));
+	memset(&gi, 0x5a, sizeof(gi));
+	rv = decode_frame(dlt, b, len, pi);
+	grv = decode_frame_general(dlt, b, len, &gi);
+	assert_int_equal(rv, grv);
+	assert_memory_equal(pi, &gi, sizeof(gi));
+	return (rv);
 }
 
 /* A failed decode must not leave anything that looks like ports. */

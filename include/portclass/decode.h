@@ -76,6 +76,14 @@ struct pkt_info {
 enum decode_result	decode_frame(int dlt, const uint8_t *frame,
 			    size_t caplen, struct pkt_info *pi);
 
+/*
+ * The same without decode_frame()'s one-step path for plain Ethernet +
+ * IPv4/IPv6 + TCP/UDP: every frame through the layered decoders.  For
+ * tests and fuzzing, which check that both give the same answer.
+ */
+enum decode_result	decode_frame_general(int dlt, const uint8_t *frame,
+			    size_t caplen, struct pkt_info *pi);
+
 /* 1 if decode_frame() knows link type dlt, else 0. */
 int			decode_link_supported(int dlt);
 

@@ -82,6 +82,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data + 1, len);
 	rv = decode_frame(dlt, frame, len, &pi);
 	fuzz_check(dlt, rv, &pi);
+	/* The one-step path must agree with the layered one, field by field. */
+	{
+		struct pkt_info		 gi;
+		enum decode_result	 grv;
+
+		grv = decode_frame_general(dlt, frame, len, &gi);
+		if (grv != rv || memcmp(&gi, &pi, sizeof(gi)) != 0)
+			abort();
+	}
 	free(frame);
 	return (0);
 }
