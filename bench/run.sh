@@ -8,6 +8,7 @@
 # the page cache, then for each file runs ROUNDS rounds of
 #     baseline FILE
 #     portclass -F json -r FILE >/dev/null
+#     portclass --threads 2 -F json -r FILE >/dev/null   (row portclass-t2)
 #     tcpdump -r FILE -w /dev/null            (when tcpdump is installed)
 # reversing the order every other round, and prints per file the median
 # wall and CPU time of each, the spread of wall times ((max - min) /
@@ -16,16 +17,24 @@
 #
 # Usage: bench/run.sh [--check] [--rounds N] [--rev COMMIT]
 #   --check   exit 1 if a portclass/baseline wall ratio is above
-#             BENCH_MAX_RATIO (default 1.25) or, when BENCH_MAX_RSS_MIB
+#             BENCH_MAX_RATIO (default 1.25), the portclass-t2 one above
+#             BENCH_MAX_RATIO_T2 (default 1.0) or, when BENCH_MAX_RSS_MIB
 #             is set, if portclass's peak RSS is above it
 #   --rounds  rounds per file (default BENCH_ROUNDS or 5)
 #   --rev     build portclass from COMMIT (git archive) instead of the
 #             working tree
 #
 # Environment: BENCH_DIR (captures, default build/bench/data),
-# BENCH_QUICK=1 (1 M packets per file instead of 10 M / 5 M),
-# BENCH_SMALL_PACKETS, BENCH_IMIX_PACKETS, BENCH_FEW_FLOWS, BENCH_MANY_FLOWS,
+# BENCH_QUICK=1 (1 M packets per file instead of 10 M / 5 M / 4 M),
+# BENCH_SMALL_PACKETS, BENCH_IMIX_PACKETS, BENCH_TRAP_PACKETS,
+# BENCH_FEW_FLOWS, BENCH_MANY_FLOWS, BENCH_FILES (a space-separated subset
+# of small-few small-many imix-few trap-few trap-many, default all),
 # BENCH_JOBS (build parallelism, default 2).
+#
+# The trap files (pcapgen bench-trap) are handshakes from assigned client
+# ports to dynamic server ports: every connection contradicts the status
+# rule, so the flow cache learns each one; with 1 M flows it fills and
+# evicts, and the peak RSS column shows whether memory stays flat.
 
 set -eu
 
@@ -52,13 +61,17 @@ data=${BENCH_DIR:-$build/data}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	small=${BENCH_SMALL_PACKETS:-1000000}
 	imix=${BENCH_IMIX_PACKETS:-1000000}
+	trap=${BENCH_TRAP_PACKETS:-1000000}
 else
 	small=${BENCH_SMALL_PACKETS:-10000000}
 	imix=${BENCH_IMIX_PACKETS:-5000000}
+	trap=${BENCH_TRAP_PACKETS:-4000000}
 fi
+which=${BENCH_FILES:-small-few small-many imix-few trap-few trap-many}
 few=${BENCH_FEW_FLOWS:-10000}
 many=${BENCH_MANY_FLOWS:-1000000}
 max_ratio=${BENCH_MAX_RATIO:-1.25}
+max_ratio2=${BENCH_MAX_RATIO_T2:-1.0}
 jobs=${BENCH_JOBS:-2}
 
 log() { echo "run.sh: $*" >&2; }
@@ -115,11 +128,19 @@ gen() {	# name scenario packets flows
 		echo "$stamp" >"$f.stamp"
 	fi
 }
-gen "small-$small-$few" bench-small "$small" "$few"
-gen "small-$small-$many" bench-small "$small" "$many"
-gen "imix-$imix-$few" bench-imix "$imix" "$few"
-files="$data/small-$small-$few.pcap $data/small-$small-$many.pcap
-    $data/imix-$imix-$few.pcap"
+files=
+for w in $which; do
+	case $w in
+	small-few) set -- "small-$small-$few" bench-small "$small" "$few" ;;
+	small-many) set -- "small-$small-$many" bench-small "$small" "$many" ;;
+	imix-few) set -- "imix-$imix-$few" bench-imix "$imix" "$few" ;;
+	trap-few) set -- "trap-$trap-$few" bench-trap "$trap" "$few" ;;
+	trap-many) set -- "trap-$trap-$many" bench-trap "$trap" "$many" ;;
+	*) log "BENCH_FILES: unknown file $w"; exit 2 ;;
+	esac
+	gen "$@"
+	files="$files $data/$1.pcap"
+done
 
 have_tcpdump=0
 if command -v tcpdump >/dev/null 2>&1; then
@@ -161,17 +182,27 @@ for f in $files; do
 		log "$f: baseline read $frames frames, portclass ${pcframes:-?}"
 		exit 1
 	fi
+	# --threads 2 must give the very same report.
+	"$portclass" --threads 2 -F json -r "$f" >"$data/stdout.portclass-t2"
+	if ! cmp -s "$data/stdout.portclass" "$data/stdout.portclass-t2"; then
+		log "$f: portclass --threads 2 reports differently"
+		exit 1
+	fi
+	flowinfo=$(sed -n 's/.*"type":"totals","scope":"run".*\("flows":[0-9]*,"flow_evictions":[0-9]*\).*/\1/p' \
+	    "$data/stdout.portclass")
 	i=1
 	while [ "$i" -le "$rounds" ]; do
 		if [ $((i % 2)) = 1 ]; then
-			order="baseline portclass tcpdump"
+			order="baseline portclass portclass-t2 tcpdump"
 		else
-			order="tcpdump portclass baseline"
+			order="tcpdump portclass-t2 portclass baseline"
 		fi
 		for prog in $order; do
 			case $prog in
 			baseline) set -- "$baseline" "$f" ;;
 			portclass) set -- "$portclass" -F json -r "$f" ;;
+			portclass-t2)
+				set -- "$portclass" --threads 2 -F json -r "$f" ;;
 			tcpdump)
 				[ "$have_tcpdump" = 1 ] || continue
 				set -- "$tcpdump_bin" -r "$f" -w /dev/null ;;
@@ -190,7 +221,8 @@ for f in $files; do
 	done
 	bytes=$(stat -c %s "$f")
 	awk -v name="$name" -v frames="$frames" -v bytes="$bytes" \
-	    -v rounds="$rounds" -v maxr="$max_ratio" -v maxrss="${BENCH_MAX_RSS_MIB:-}" '
+	    -v rounds="$rounds" -v maxr="$max_ratio" -v maxr2="$max_ratio2" \
+	    -v flowinfo="$flowinfo" -v maxrss="${BENCH_MAX_RSS_MIB:-}" '
 	function val(s) { sub(/^[a-z_]+=/, "", s); return (s + 0) }
 	function median(a, n,    i, j, t, b) {
 		for (i = 1; i <= n; i++)
@@ -213,12 +245,12 @@ for f in $files; do
 		seen[p] = 1
 	}
 	END {
-		printf("\n%s: %d frames, %.1f MB, %d rounds\n", name, frames,
-		    bytes / 1e6, rounds)
-		printf("%-10s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
+		printf("\n%s: %d frames, %.1f MB, %d rounds; portclass: %s\n",
+		    name, frames, bytes / 1e6, rounds, flowinfo)
+		printf("%-12s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
 		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
 		    "peak RSS", "Mpkt/s", "ns/pkt")
-		n = split("baseline portclass tcpdump", progs, " ")
+		n = split("baseline portclass portclass-t2 tcpdump", progs, " ")
 		for (k = 1; k <= n; k++) {
 			p = progs[k]
 			if (!seen[p])
@@ -235,9 +267,12 @@ for f in $files; do
 			}
 			mw = median(w, rounds); mc = median(c, rounds)
 			mwr = median(wr, rounds); mcr = median(cr, rounds)
-			printf("%-10s %9.3f %6.1f%% %9.3f %10.2fx %9.2fx %6.1f MiB %9.2f %8.1f\n",
+			printf("%-12s %9.3f %6.1f%% %9.3f %10.2fx %9.2fx %6.1f MiB %9.2f %8.1f\n",
 			    p, mw, (hi - lo) / mw * 100, mc, mwr, mcr, peak[p] / 1024,
 			    frames / mw / 1e6, mw * 1e9 / frames)
+			if (p == "portclass-t2" && mwr > maxr2 + 0)
+				bad = bad sprintf("  %s: --threads 2 wall ratio %.2fx > %.2fx\n",
+				    name, mwr, maxr2)
 			if (p == "portclass") {
 				if (mwr > maxr + 0)
 					bad = bad sprintf("  %s: wall ratio %.2fx > %.2fx\n",

@@ -5,7 +5,8 @@ set -euo pipefail
 
 PC_PACKAGES=(build-essential cmake pkg-config libpcap-dev uthash-dev
 	libcmocka-dev clang tcpdump libmicrohttpd-dev prometheus curl jq
-	iproute2 util-linux bsdutils procps dpkg-dev file)
+	iproute2 util-linux bsdutils procps dpkg-dev file tcpreplay
+	valgrind wrk time)
 
 pc_install_deps() {
 	local missing=() p

@@ -27,6 +27,12 @@
 
 #include <pcap/pcap.h>
 
+#ifdef __linux__
+#include <sys/socket.h>
+#include <linux/if_packet.h>
+#include <unistd.h>
+#endif
+
 #include "portclass/capture.h"
 #include "portclass/log.h"
 #include "portclass/pcapng.h"
@@ -324,11 +330,68 @@ capture_open_iface(const char *iface, const struct capture_live_opts *o,
 		capture_close(c);
 		return (NULL);
 	}
-	log_info("listening on %s, link-type %s, snapshot length %d bytes",
-	    iface, pcap_datalink_val_to_name(c->dlt) != NULL ?
-	    pcap_datalink_val_to_name(c->dlt) : "unknown",
-	    pcap_snapshot(c->pcap));
+	if (!o->quiet)
+		capture_log_listening(c, NULL);
 	return (c);
+}
+
+void
+capture_log_listening(struct capture *c, const char *extra)
+{
+	log_info("listening on %s, link-type %s, snapshot length %d bytes%s",
+	    c->name, pcap_datalink_val_to_name(c->dlt) != NULL ?
+	    pcap_datalink_val_to_name(c->dlt) : "unknown",
+	    pcap_snapshot(c->pcap), extra != NULL ? extra : "");
+}
+
+int
+capture_join_fanout(struct capture *c, int *group, char *errbuf)
+{
+#if defined(__linux__) && defined(PACKET_FANOUT)
+	socklen_t	len;
+	int		fd, arg, val;
+
+	if (c->pcap == NULL || !c->live || (fd = pcap_fileno(c->pcap)) < 0) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: fanout needs a live "
+		    "capture", c->name);
+		return (-1);
+	}
+	if (*group >= 0) {
+		arg = (*group & 0xffff) | (PACKET_FANOUT_HASH << 16);
+		if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg,
+		    sizeof(arg)) == -1)
+			goto fail;
+		return (0);
+	}
+#ifdef PACKET_FANOUT_FLAG_UNIQUEID
+	/* A group of our own: no other process's group is joined by chance. */
+	arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	len = sizeof(val);
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) == 0 &&
+	    getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) == 0) {
+		*group = val & 0xffff;
+		return (0);
+	}
+#endif
+	/* Older kernels: an id from the process id. */
+	(void)len;
+	(void)val;
+	arg = (int)(getpid() & 0xffff) | (PACKET_FANOUT_HASH << 16);
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) ==
+	    -1)
+		goto fail;
+	*group = arg & 0xffff;
+	return (0);
+fail:
+	snprintf(errbuf, PC_ERRBUF_SIZE, "%s: joining a PACKET_FANOUT group: "
+	    "%s", c->name, strerror(errno));
+	return (-1);
+#else
+	(void)group;
+	snprintf(errbuf, PC_ERRBUF_SIZE, "%s: PACKET_FANOUT (--workers) needs "
+	    "Linux", c->name);
+	return (-1);
+#endif
 }
 
 /*

@@ -46,6 +46,7 @@ struct engine {
 	int			 sink_failed;
 	struct engine_capstats	 cap_mark;	/* at the last interval cut */
 	struct unassigned	*ua;		/* NULL unless tracking */
+	struct engine_flowstats	 wflows;	/* workers', at the last collect */
 };
 
 static const uint8_t engine_decode_counter[] = {
@@ -65,6 +66,7 @@ static const uint8_t engine_kind_counter[] = {
 static void	engine_emit(struct engine *, const struct counters *,
 		    enum report_scope, int64_t, int64_t, size_t, int);
 static void	engine_cut(struct engine *, int64_t);
+static void	engine_collect(struct engine *);
 static void	engine_publish(struct engine *, size_t);
 static void	engine_unassigned(struct engine *, const struct pkt_info *,
 		    uint16_t, const struct capture_frame *);
@@ -113,8 +115,13 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 	r.has_span = e->started;
 	r.start = start;
 	r.end = end;
-	r.flows = flow_count(e->flows);
-	r.flow_evictions = flow_evictions(e->flows);
+	if (e->cfg.collect != NULL) {
+		r.flows = (size_t)e->wflows.flows;
+		r.flow_evictions = e->wflows.evictions;
+	} else {
+		r.flows = flow_count(e->flows);
+		r.flow_evictions = flow_evictions(e->flows);
+	}
 	r.files_failed = files_failed;
 	r.partial = partial;
 	if (e->ua != NULL && e->cfg.track_unassigned && scope == REPORT_RUN)
@@ -168,6 +175,14 @@ engine_publish(struct engine *e, size_t files_failed)
 	report_clear(&r);
 }
 
+/* Live with workers: fold their counts in before a report. */
+static void
+engine_collect(struct engine *e)
+{
+	if (e->cfg.collect != NULL)
+		e->cfg.collect(e->cfg.collect_ctx, e->cur, &e->wflows);
+}
+
 /* Report every interval that ended at or before time ts. */
 static void
 engine_cut(struct engine *e, int64_t ts)
@@ -176,6 +191,7 @@ engine_cut(struct engine *e, int64_t ts)
 
 	if (ts < e->ival_start + step)
 		return;
+	engine_collect(e);
 	engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start,
 	    e->ival_start + step, 0, 0);
 	counters_merge(e->run, e->ival);
@@ -227,6 +243,7 @@ engine_deadline(const struct engine *e)
 void
 engine_report_now(struct engine *e)
 {
+	engine_collect(e);
 	if (e->snap == NULL)
 		e->snap = counters_new();
 	counters_reset(e->snap);
@@ -328,6 +345,7 @@ engine_finish(struct engine *e, size_t files_failed)
 {
 	int64_t	end;
 
+	engine_collect(e);
 	if (e->ival != NULL && e->started) {
 		/* On wall time the last interval ends when the run does. */
 		end = e->ival_start + e->cfg.interval;
@@ -342,6 +360,26 @@ engine_finish(struct engine *e, size_t files_failed)
 	    files_failed, 0);
 	engine_publish(e, files_failed);
 	return (e->sink_failed ? -1 : 0);
+}
+
+struct counters *
+engine_swap_counters(struct engine *e, struct counters *c)
+{
+	struct counters	*old = e->cur;
+
+	if (e->ival != NULL)
+		e->ival = c;
+	else
+		e->run = c;
+	e->cur = c;
+	return (old);
+}
+
+void
+engine_flowstats(const struct engine *e, struct engine_flowstats *fs)
+{
+	fs->flows = flow_count(e->flows);
+	fs->evictions = flow_evictions(e->flows);
 }
 
 int

@@ -30,6 +30,7 @@
 #include "portclass/sink.h"
 #include "portclass/sitemap.h"
 #include "portclass/unofficial.h"
+#include "portclass/workers.h"
 #include "portclass/xmalloc.h"
 
 #ifndef PORTCLASS_VERSION
@@ -50,7 +51,9 @@ enum {
 	OPT_ALERT,
 	OPT_FAIL_UNASSIGNED,
 	OPT_EXPLAIN,
-	OPT_MAP
+	OPT_MAP,
+	OPT_THREADS,
+	OPT_WORKERS
 };
 
 /* --fail-on-unassigned: traffic on unassigned or reserved ports seen. */
@@ -86,6 +89,8 @@ struct options {
 	int		 fail_unassigned; /* --fail-on-unassigned */
 	int		 explain;	/* --explain */
 	const char	*map;		/* --map */
+	long long	 threads;	/* --threads, -r only */
+	long long	 workers;	/* --workers, -i only */
 };
 
 /* What the publish hook needs to turn a report into /metrics. */
@@ -115,7 +120,9 @@ usage(int status)
 "                 [-F text|json|csv] [-o file] [--listen [addr:]port]\n"
 "                 [--max-series n] [-Z user] [--unassigned]\n"
 "                 [--alert unassigned] [--fail-on-unassigned] [--explain]\n"
-"                 [--map file] [expression]\n"
+"                 [--map file] [--threads n]\n"
+"                 [--workers n]"
+"                 [expression]\n"
 "       portclass lookup [--registry file]... [--map file] query...\n");
 	if (status != 0)
 		exit(status);
@@ -172,6 +179,10 @@ usage(int status)
 "\n"
 "Tuning and information:\n"
 "  --flows N        flow cache size for handshake memory (default %d)\n"
+"  --threads N      with -r, 2: one thread reads while another counts\n"
+"                   (default 1); the reports are the same\n"
+"  --workers N      with -i, capture on N threads that the kernel\n"
+"                   shares the flows among (PACKET_FANOUT; default 1)\n"
 "  -v               more messages on standard error\n"
 "  -V, --version    print the versions of portclass and libpcap, and\n"
 "                   the date of the embedded registry, then exit\n"
@@ -242,6 +253,8 @@ main_parse(int argc, char **argv, struct options *o)
 		    OPT_FAIL_UNASSIGNED },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -254,6 +267,8 @@ main_parse(int argc, char **argv, struct options *o)
 	o->clock = -1;
 	o->interval = -1;
 	o->max_series = PROM_DEFAULT_MAX_SERIES;
+	o->threads = 1;
+	o->workers = 1;
 	/* "+": stop at the first non-option, which starts the filter. */
 	while ((ch = getopt_long(argc, argv, "+B:DF:hi:o:pr:s:t:vVZ:",
 	    longopts, NULL)) != -1) {
@@ -311,6 +326,12 @@ main_parse(int argc, char **argv, struct options *o)
 		case OPT_MAP:
 			o->map = optarg;
 			break;
+		case OPT_THREADS:
+			o->threads = main_number("--threads", optarg, 1, 2);
+			break;
+		case OPT_WORKERS:
+			o->workers = main_number("--workers", optarg, 1, 64);
+			break;
 		case OPT_CLOCK:
 			if (strcmp(optarg, "wall") == 0)
 				o->clock = ENGINE_CLOCK_WALL;
@@ -367,6 +388,23 @@ main_parse(int argc, char **argv, struct options *o)
 	}
 	if (o->nfiles > 0 && o->nifaces > 0) {
 		log_warnx("-r and -i cannot be used together");
+		usage(2);
+	}
+	if (o->threads > 1 && o->nifaces > 0) {
+		log_warnx("--threads is for -r; live capture uses --workers");
+		usage(2);
+	}
+	if (o->workers > 1 && o->nfiles > 0) {
+		log_warnx("--workers is for -i; files use --threads");
+		usage(2);
+	}
+	if (o->workers > 1 && (o->unassigned || o->alert)) {
+		log_warnx("--workers: --unassigned and --alert need one worker");
+		usage(2);
+	}
+	if (o->workers > 1 && o->clock == ENGINE_CLOCK_PACKET) {
+		log_warnx("--workers: intervals on packet time need one "
+		    "worker");
 		usage(2);
 	}
 	if (sink_find(o->format) == NULL) {
@@ -437,6 +475,7 @@ main(int argc, char **argv)
 	struct capture_live_opts	 lo;
 	struct run_config		 rc;
 	struct main_metrics		 mm;
+	struct workers			*ws = NULL;
 	char				 errbuf[PC_ERRBUF_SIZE];
 	size_t				 i, failed = 0;
 	FILE				*out = stdout;
@@ -478,8 +517,12 @@ main(int argc, char **argv)
 		lo.snaplen = (int)o.snaplen;
 		lo.promisc = !o.nopromisc;
 		lo.buffer_kib = (int)o.buffer_kib;
+		if (o.workers > 1 && (ws = workers_open(o.ifaces, o.nifaces,
+		    (size_t)o.workers, &lo, o.filter, reg, (size_t)o.flows,
+		    errbuf)) == NULL)
+			fatalx("%s", errbuf);
 		caps = xcalloc(o.nifaces, sizeof(*caps));
-		for (i = 0; i < o.nifaces; i++) {
+		for (i = 0; ws == NULL && i < o.nifaces; i++) {
 			if ((caps[i] = capture_open_iface(o.ifaces[i], &lo,
 			    errbuf)) == NULL)
 				fatalx("%s", errbuf);
@@ -522,6 +565,7 @@ main(int argc, char **argv)
 	    out != stdout || !isatty(STDOUT_FILENO));
 	rc.nfiles = o.nfiles;
 	rc.filter = o.filter;
+	rc.threads = (int)o.threads;
 	rc.reg = &reg;
 	rc.registries = o.registries;
 	rc.nregistries = o.nregistries;
@@ -542,6 +586,14 @@ main(int argc, char **argv)
 		ec.capstats = run_capstats;
 		ec.capstats_ctx = &rc;
 	}
+	if (ws != NULL) {
+		ec.capstats = workers_capstats;
+		ec.capstats_ctx = ws;
+		ec.collect = workers_collect;
+		ec.collect_ctx = ws;
+		rc.workers = ws;
+		rc.ncaps = 0;
+	}
 	if (mm.srv != NULL) {
 		mm.meta = &meta;
 		mm.max_series = (size_t)o.max_series;
@@ -551,7 +603,9 @@ main(int argc, char **argv)
 	eng = engine_new(&ec);
 	rc.eng = eng;
 
-	if (o.nifaces > 0)
+	if (ws != NULL)
+		run_live_workers(&rc, &failed);
+	else if (o.nifaces > 0)
 		run_live(&rc, &failed);
 	else
 		run_files(&rc, &failed);
@@ -561,6 +615,8 @@ main(int argc, char **argv)
 		    "standard output");
 		status = 1;
 	}
+	if (ws != NULL)
+		workers_log_summary(ws);
 	sink.ops->close(&sink);
 	if (out != stdout && fclose(out) != 0) {
 		log_warn("%s", o.output);
@@ -578,8 +634,10 @@ main(int argc, char **argv)
 	    engine_unassigned_packets(eng) > 0)
 		status = MAIN_EXIT_UNASSIGNED;
 	for (i = 0; i < o.nifaces; i++)
-		capture_close(caps[i]);
+		if (caps[i] != NULL)
+			capture_close(caps[i]);
 	free(caps);
+	workers_free(ws);
 	engine_free(eng);
 	registry_free(reg);
 	free(o.filter);

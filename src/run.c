@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,9 +28,11 @@
 #include "portclass/engine.h"
 #include "portclass/log.h"
 #include "portclass/registry.h"
+#include "portclass/ring.h"
 #include "portclass/run.h"
 #include "portclass/sink.h"
 #include "portclass/sitemap.h"
+#include "portclass/workers.h"
 #include "portclass/xmalloc.h"
 
 #define RUN_POLL_MS	250	/* longest wait between flag checks */
@@ -46,6 +49,17 @@ struct run_progress {
 	int		 shown;		/* a line is on the terminal */
 };
 
+/* The reader thread of --threads 2: libpcap into the ring. */
+struct run_reader {
+	struct capture		*cap;
+	struct ring		*ring;
+	struct run_progress	*pg;
+	int			 error;		/* capture_dispatch() failed */
+	char			 errbuf[PC_ERRBUF_SIZE];
+	sigset_t		 sigs;		/* the signals it takes */
+};
+
+static int64_t			run_progress_mark;	/* last redraw */
 static volatile sig_atomic_t	run_sig_stop;
 static volatile sig_atomic_t	run_sig_report;
 static volatile sig_atomic_t	run_sig_reload;
@@ -61,6 +75,9 @@ static void	run_reload(struct run_config *);
 static void	run_dispatch(struct run_config *, struct pollfd *, size_t *,
 		    size_t *);
 static void	run_one_file(struct run_config *, const char *, size_t *);
+static void	*run_reader_main(void *);
+static int	run_file_threaded(struct run_config *, struct capture *,
+		    struct run_progress *, size_t *);
 static void	run_progress_show(struct run_progress *, struct capture *);
 static void	run_progress_clear(struct run_progress *);
 static void	run_drain(struct run_config *, struct pollfd *, size_t *,
@@ -149,6 +166,9 @@ run_reload(struct run_config *rc)
 		return;
 	}
 	engine_set_registry(rc->eng, nr);
+	/* Returns once no worker uses the old registry any more. */
+	if (rc->workers != NULL)
+		workers_set_registry(rc->workers, nr);
 	old = *rc->reg;
 	*rc->reg = nr;
 	if (rc->meta != NULL) {
@@ -291,6 +311,43 @@ run_live(struct run_config *rc, size_t *failed)
 	free(pfd);
 }
 
+void
+run_live_workers(struct run_config *rc, size_t *failed)
+{
+	char		errbuf[PC_ERRBUF_SIZE];
+	struct timespec	ts;
+	int64_t		now, deadline, wait;
+
+	if (rc->clock == ENGINE_CLOCK_WALL)
+		engine_start(rc->eng, run_now_ms() / 1000);
+	if (workers_start(rc->workers, errbuf) == -1) {
+		log_warnx("%s", errbuf);
+		(*failed)++;
+		workers_stop(rc->workers, failed);
+		return;
+	}
+	while (!run_sig_stop && workers_alive(rc->workers) > 0 &&
+	    !engine_sink_failed(rc->eng)) {
+		if (run_sig_report) {
+			/* Let the workers take what the kernel holds. */
+			ts.tv_sec = 0;
+			ts.tv_nsec = RUN_DRAIN_MS * 1000000L;
+			nanosleep(&ts, NULL);
+		}
+		run_flags(rc);
+		now = run_now_ms();
+		wait = RUN_POLL_MS;
+		deadline = engine_deadline(rc->eng);
+		if (deadline != INT64_MAX && deadline * 1000 - now < wait)
+			wait = deadline * 1000 - now;
+		if (wait > 0)
+			(void)poll(NULL, 0, (int)wait);	/* a signal cuts it */
+	}
+	workers_stop(rc->workers, failed);
+	if (rc->clock == ENGINE_CLOCK_WALL)
+		engine_tick(rc->eng, run_now_ms() / 1000);
+}
+
 /*
  * Redraw the progress line at most every RUN_PROGRESS_MS: share of the
  * file's bytes read, frames per second, time left at that pace.  Written
@@ -306,7 +363,7 @@ run_progress_show(struct run_progress *pg, struct capture *cap)
 
 	if (pg->size <= 0 || now - pg->last_ms < RUN_PROGRESS_MS)
 		return;
-	pg->last_ms = now;
+	pg->last_ms = run_progress_mark = now;
 	if ((off = capture_tell(cap)) < 0)
 		return;
 	secs = (double)(now - pg->start_ms) / 1000.0;
@@ -343,7 +400,12 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 	    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		pg.name = path;
 		pg.size = (long long)st.st_size;
-		pg.start_ms = pg.last_ms = run_now_ms();
+		pg.start_ms = run_now_ms();
+		/* The refresh clock runs across files: many short files
+		 * still show a line once the run has taken a while. */
+		if (run_progress_mark == 0)
+			run_progress_mark = pg.start_ms;
+		pg.last_ms = run_progress_mark;
 	}
 	if ((cap = capture_open_file(path, errbuf)) == NULL) {
 		log_warnx("%s", errbuf);
@@ -361,6 +423,8 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 	one[0] = cap;
 	run_stop_caps = one;
 	run_stop_ncaps = 1;
+	if (rc->threads > 1 && run_file_threaded(rc, cap, &pg, failed) == 0)
+		goto done;
 	while (!run_sig_stop && !engine_sink_failed(rc->eng)) {
 		n = capture_dispatch(cap, 0, engine_frame, rc->eng, errbuf);
 		if (n == CAPTURE_END)
@@ -377,10 +441,100 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 		run_progress_show(&pg, cap);
 		run_flags(rc);
 	}
+done:
 	run_progress_clear(&pg);
 	run_stop_ncaps = 0;
 	run_stop_caps = NULL;
 	capture_close(cap);
+}
+
+/*
+ * --threads 2, the reader: read batches with libpcap and copy every frame
+ * into the ring (libpcap reuses its buffer), drawing the progress line,
+ * until the file ends, a stop, an error, or the classifier gives up.
+ */
+static void *
+run_reader_main(void *arg)
+{
+	struct run_reader	*rd = arg;
+	int			 n;
+
+	/* This thread takes the signals (run_file_threaded). */
+	pthread_sigmask(SIG_UNBLOCK, &rd->sigs, NULL);
+	while (!run_sig_stop && !ring_cancelled(rd->ring)) {
+		n = capture_dispatch(rd->cap, 0, ring_push, rd->ring,
+		    rd->errbuf);
+		if (n == CAPTURE_END)
+			break;
+		if (n == -1) {
+			rd->error = 1;
+			break;
+		}
+		rd->pg->frames += (uint64_t)n;
+		run_progress_show(rd->pg, rd->cap);
+	}
+	run_progress_clear(rd->pg);
+	ring_close(rd->ring);
+	return (NULL);
+}
+
+/*
+ * --threads 2, the classifier: this thread runs the engine on each batch
+ * the reader hands over, and acts on signals and the clock between
+ * batches, so the engine and the sinks stay in one thread and interval
+ * cuts on packet time fall exactly where a single thread puts them.
+ * Meanwhile the signals go to the reader, which may sit in a read(2) of a
+ * pipe: a stop interrupts it there, as it would a single thread, and the
+ * handler stops the capture; this thread only sees the flags.  -1 if the
+ * thread cannot be started (the caller reads the file itself).
+ */
+static int
+run_file_threaded(struct run_config *rc, struct capture *cap,
+    struct run_progress *pg, size_t *failed)
+{
+	static const int		 sigs[] = { SIGINT, SIGTERM, SIGUSR1,
+					    SIGHUP };
+	struct run_reader		 rd;
+	const struct ring_batch		*b;
+	sigset_t			 old;
+	pthread_t			 tid;
+	size_t				 i;
+	int				 err;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.cap = cap;
+	rd.ring = ring_new();
+	rd.pg = pg;
+	sigemptyset(&rd.sigs);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&rd.sigs, sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &rd.sigs, &old);
+	if ((err = pthread_create(&tid, NULL, run_reader_main, &rd)) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		log_warnx("--threads: cannot start the reader thread (%s); "
+		    "reading in one thread", strerror(err));
+		ring_free(rd.ring);
+		return (-1);
+	}
+	while ((b = ring_next(rd.ring)) != NULL) {
+		for (i = 0; i < b->nframes; i++)
+			engine_frame(rc->eng, &b->frames[i]);
+		ring_release(rd.ring);
+		run_flags(rc);
+		if (engine_sink_failed(rc->eng)) {
+			ring_cancel(rd.ring);
+			break;
+		}
+	}
+	pthread_join(tid, NULL);
+	/* Signals that came meanwhile are acted on already (flags). */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rd.error && !run_sig_stop) {
+		log_warnx("%s", rd.errbuf);
+		(*failed)++;
+	}
+	ring_free(rd.ring);
+	return (0);
 }
 
 void

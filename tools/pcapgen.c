@@ -2949,6 +2949,54 @@ scen_bench_imix(struct gen *g)
 	bench(g, 1);
 }
 
+/*
+ * Flows the flow cache must remember: each is a whole handshake (SYN,
+ * SYN+ACK, ACK) and one more ACK, from a client sitting on an assigned
+ * port (a bench service port) to a server on one of 64 dynamic ports, so
+ * the status rule names the wrong side and only the handshake names the
+ * server.  Flow k takes packets 4k..4k+3 (modulo --flows), so --packets
+ * 4F makes F distinct flows, each learned once.
+ */
+static void
+scen_bench_trap(struct gen *g)
+{
+	static const uint8_t	 step_flags[4] = { TH_SYN, TH_SYN | TH_ACK,
+	    TH_ACK, TH_ACK };
+	struct frame		 f;
+	struct addr		 cli, srv;
+	uint64_t		 i, flow;
+	uint16_t		 cport, sport;
+	int			 step;
+
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	memset(&cli, 0, sizeof(cli));
+	memset(&srv, 0, sizeof(srv));
+	cli.v = srv.v = 4;
+	for (i = 0; i < g->npackets; i++) {
+		flow = i / 4 % g->nflows;
+		step = (int)(i % 4);
+		put_be32(cli.a, 0x0a000000U | (uint32_t)(flow & 0xffffff));
+		put_be32(srv.a, 0xc6336400U | (uint32_t)(flow % 250 + 1));
+		cport = bench_svc[flow % 12].port;
+		sport = (uint16_t)(PORT_DYNAMIC_MIN + flow % 64);
+		frame_reset(&f);
+		if (step == 1)		/* the server answers */
+			tcp_push(&f, &srv, &cli, sport, cport, 7000, 1001,
+			    step_flags[step]);
+		else
+			tcp_push(&f, &cli, &srv, cport, sport,
+			    step == 0 ? 1000 : 1001, 7001, step_flags[step]);
+		if (step == 1)
+			ip4_push(&f, &srv, &cli, (uint16_t)i);
+		else
+			ip4_push(&f, &cli, &srv, (uint16_t)i);
+		eth_push(&f, mac_gw, mac_a);
+		frame_pad_ether(&f);
+		g->now += 1000;
+		emit(g, 0, &f, tag_service(PC_PROTO_TCP, sport));
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Driver                                                               */
 /* ------------------------------------------------------------------ */
@@ -2996,6 +3044,9 @@ static const struct scenario {
 	    "--packets N 60-byte frames over --flows F flows" },
 	{ "bench-imix", scen_bench_imix, 0,
 	    "--packets N IMIX (7:4:1 of 64/570/1518) over --flows F flows" },
+	{ "bench-trap", scen_bench_trap, 0,
+	    "--packets N in handshakes from assigned client ports to dynamic "
+	    "server ports over --flows F flows" },
 };
 
 static void

@@ -46,6 +46,7 @@ struct capture_live_opts {
 	int		 snaplen;	/* 0: CAPTURE_SNAPLEN_LIVE */
 	int		 promisc;	/* put the interface in promiscuous mode */
 	int		 buffer_kib;	/* kernel buffer, KiB; 0: default */
+	int		 quiet;		/* no "listening on" line at open */
 };
 
 /*
@@ -57,6 +58,24 @@ struct capture_live_opts {
  */
 struct capture	*capture_open_iface(const char *iface,
 		    const struct capture_live_opts *, char *errbuf);
+
+/*
+ * Log the "listening on IFACE, link-type ..., snapshot length ..." line
+ * of a live capture (done at open unless opts.quiet), with extra appended
+ * when not NULL.
+ */
+void		 capture_log_listening(struct capture *, const char *extra);
+
+/*
+ * Join a live capture to a PACKET_FANOUT group in hash mode (Linux): the
+ * kernel then gives each frame to one capture of the group, the same one
+ * for every frame of a flow (the hash is symmetric in the addresses and
+ * ports).  *group < 0 makes a new group with an id the kernel picks as
+ * unique and stores it in *group, for the other captures to join.  -1
+ * with errbuf "IFACE: reason" (not Linux, or the kernel refuses).
+ */
+int		 capture_join_fanout(struct capture *, int *group,
+		    char *errbuf);
 
 /*
  * capture_open_iface() with snaplen (0: default) and promisc, other

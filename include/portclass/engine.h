@@ -43,6 +43,23 @@ struct engine_capstats {
 };
 typedef int	engine_capstats_cb(void *ctx, struct engine_capstats *);
 
+/* The flow caches of the live workers, summed (engine_collect_cb). */
+struct engine_flowstats {
+	uint64_t	flows;
+	uint64_t	evictions;
+};
+
+struct counters;
+
+/*
+ * Live with --workers: the workers count frames in engines of their own.
+ * Called in the reporting thread before every report (interval cut,
+ * report now, the end) to add their counts so far into c, the counters
+ * about to be reported, and to give their flow cache sizes (workers.h).
+ */
+typedef void	engine_collect_cb(void *ctx, struct counters *c,
+		    struct engine_flowstats *);
+
 struct engine_config {
 	const struct registry	*reg;		/* borrowed; see set_registry */
 	size_t			 flow_cap;	/* flow cache entries */
@@ -69,6 +86,9 @@ struct engine_config {
 	int			 track_unassigned;
 	int			 alert_unassigned;
 	size_t			 unassigned_cap;
+	/* NULL: this engine counts the frames given to engine_frame(). */
+	engine_collect_cb	*collect;
+	void			*collect_ctx;
 };
 
 struct engine;
@@ -122,6 +142,17 @@ int		 engine_finish(struct engine *, size_t files_failed);
  * tracking (track_unassigned unset).
  */
 uint64_t	 engine_unassigned_packets(const struct engine *);
+
+/*
+ * Count from now on into c, and return the counters used until now; the
+ * caller owns the returned set (and no longer c).  For worker engines,
+ * between frames, in the thread that counts: see workers.c.
+ */
+struct counters	*engine_swap_counters(struct engine *, struct counters *c);
+
+/* The engine's own flow cache: entries in use and evictions so far. */
+void		 engine_flowstats(const struct engine *,
+		    struct engine_flowstats *);
 
 /* 1 once a sink failed to write (the caller may stop reading). */
 int		 engine_sink_failed(const struct engine *);

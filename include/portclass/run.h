@@ -21,6 +21,7 @@
 struct capture;
 struct registry;
 struct sink_meta;
+struct workers;
 
 struct run_config {
 	struct engine		*eng;
@@ -39,6 +40,12 @@ struct run_config {
 	const char *const	*files;
 	size_t			 nfiles;
 	const char		*filter;
+	/*
+	 * Files: 2 reads each file in a second thread that hands frames
+	 * over through a ring (ring.h) while this one classifies them; 1
+	 * (or 0) reads and classifies in this thread.  Same reports.
+	 */
+	int			 threads;
 
 	/*
 	 * SIGHUP: *reg is the registry in use, built from these files (or
@@ -50,6 +57,12 @@ struct run_config {
 	size_t			 nregistries;
 	const char		*map;		/* --map, applied last; or NULL */
 	struct sink_meta	*meta;
+
+	/*
+	 * Live with --workers: the worker threads that capture (caps is
+	 * then unused); a reload is handed to them too.
+	 */
+	struct workers		*workers;
 };
 
 /*
@@ -72,6 +85,15 @@ void	run_files(struct run_config *rc, size_t *failed);
  * in *failed).  Reports come on the wall clock when rc->clock says so.
  */
 void	run_live(struct run_config *rc, size_t *failed);
+
+/*
+ * Live with rc->workers: this thread only keeps the clock, acts on the
+ * signals and reports (pulling the workers' counts through the engine's
+ * collect hook, workers.h); the workers capture.  Returns on
+ * SIGINT/SIGTERM, a sink failure, or when every worker has failed, with
+ * the workers stopped and joined and their failures in *failed.
+ */
+void	run_live_workers(struct run_config *rc, size_t *failed);
 
 /*
  * engine_capstats_cb for the live captures of a struct run_config: the
