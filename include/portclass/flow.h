@@ -25,7 +25,7 @@
 
 #include "portclass/decode.h"
 
-#define FLOW_DEFAULT_CAP	65536
+#define FLOW_DEFAULT_CAP	32768
 
 #define FLOW_HINT_EPHEMERAL	65536	/* "port" of the ephemeral answer */
 #define FLOW_HINTS		(PC_PROTO_COUNT * (FLOW_HINT_EPHEMERAL + 1))
