@@ -42,7 +42,7 @@ static enum decode_result	decode_ipv4(struct cursor *, struct pkt_info *,
 				    int);
 static enum decode_result	decode_ipv6(struct cursor *, struct pkt_info *,
 				    int);
-static enum decode_result	decode_ipnext(struct cursor *, uint8_t, int,
+static enum decode_result	decode_ipnext(struct cursor *, uint8_t, int, size_t,
 				    struct pkt_info *, int);
 static enum decode_result	decode_gre(struct cursor *, struct pkt_info *,
 				    int);
@@ -304,7 +304,9 @@ decode_ipv4(struct cursor *c, struct pkt_info *pi, int depth)
 
 	if ((get_be16(ip + 6) & IPV4_OFFMASK) != 0)
 		return (decode_kind(pi, PKT_FRAGMENT));
-	return (decode_ipnext(c, ip[9], 0, pi, depth));
+	/* A first fragment (MF set) holds part of the datagram only. */
+	return (decode_ipnext(c, ip[9], 0, (get_be16(ip + 6) & IPV4_MF) ?
+	    SIZE_MAX : totlen - hlen, pi, depth));
 }
 
 /*
@@ -332,7 +334,9 @@ decode_ipv6(struct cursor *c, struct pkt_info *pi, int depth)
 	pi->ipproto = ip[6];
 	memcpy(pi->src, ip + 8, 16);
 	memcpy(pi->dst, ip + 24, 16);
-	return (decode_ipnext(c, ip[6], 1, pi, depth));
+	/* A jumbogram's length is in an option we do not read. */
+	return (decode_ipnext(c, ip[6], 1, plen != 0 ? plen : SIZE_MAX, pi,
+	    depth));
 }
 
 /* Headers that sit between IPv6 and its upper layer (RFC 8200 4.1). */
@@ -362,8 +366,8 @@ decode_ipv6_is_ext(uint8_t nh)
  * and 6in4 (RFC 2003, RFC 4213) in either outer version, and GRE.
  */
 static enum decode_result
-decode_ipnext(struct cursor *c, uint8_t nh, int v6, struct pkt_info *pi,
-    int depth)
+decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
+    struct pkt_info *pi, int depth)
 {
 	const uint8_t		*h;
 	size_t			 len;
@@ -388,6 +392,11 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, struct pkt_info *pi,
 		if (nh == PC_IPPROTO_FRAGMENT &&
 		    (get_be16(h + 2) & IPV6_FRAG_OFFMASK) != 0)
 			return (decode_kind(pi, PKT_FRAGMENT));
+		/* A first fragment holds part of the datagram only. */
+		if (nh == PC_IPPROTO_FRAGMENT && (h[3] & IPV6_FRAG_MORE) != 0)
+			iplen = SIZE_MAX;
+		if (iplen != SIZE_MAX)
+			iplen = len <= iplen ? iplen - len : 0;
 		nh = h[0];
 	}
 
@@ -398,12 +407,25 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, struct pkt_info *pi,
 		proto = PC_PROTO_TCP;
 		/* The flags are a bonus: ports alone make the packet count. */
 		if ((h = cursor_peek(c, TCP_FLAGS_OFF + 1)) != NULL) {
+			/* A data offset below 5 words is a lie (RFC 9293). */
+			if ((h[TCP_DOFF_OFF] >> 4) < TCP_HDR_MIN / 4)
+				return (DECODE_MALFORMED);
 			tcp_flags = h[TCP_FLAGS_OFF];
 			flags |= PKT_F_TCPFLAGS;
 		}
 		break;
 	case PC_IPPROTO_UDP:
 		proto = PC_PROTO_UDP;
+		/*
+		 * RFC 768: the length covers header and data, so it is at
+		 * least 8 and at most what the IP header says follows
+		 * (unknown for a first fragment or a jumbogram).
+		 */
+		if ((h = cursor_peek(c, UDP_HDR_LEN)) != NULL &&
+		    (get_be16(h + UDP_LEN_OFF) < UDP_HDR_LEN ||
+		    (iplen != SIZE_MAX &&
+		    get_be16(h + UDP_LEN_OFF) > iplen)))
+			return (DECODE_MALFORMED);
 		break;
 	case PC_IPPROTO_UDPLITE:
 		proto = PC_PROTO_UDPLITE;
@@ -710,6 +732,7 @@ decode_fast(int dlt, const uint8_t *f, size_t caplen, struct pkt_info *pi)
 {
 	const uint8_t	*ip, *l4;
 	size_t		 need, iplen;
+	long		 plen;
 	uint16_t	 type;
 	uint8_t		 nh;
 
@@ -719,8 +742,10 @@ decode_fast(int dlt, const uint8_t *f, size_t caplen, struct pkt_info *pi)
 	type = get_be16(f + ETHER_ADDRS_LEN);
 	ip = f + ETHER_HDR_LEN;
 	if (type == ETHERTYPE_IP) {
+		/* Neither fragment kind: a first one may not hold the
+		 * whole UDP datagram that its length field describes. */
 		if (ip[0] != 0x45 ||
-		    (get_be16(ip + 6) & IPV4_OFFMASK) != 0)
+		    (get_be16(ip + 6) & (IPV4_OFFMASK | IPV4_MF)) != 0)
 			return (0);
 		nh = ip[9];
 		iplen = IPV4_HDR_MIN;
@@ -734,17 +759,23 @@ decode_fast(int dlt, const uint8_t *f, size_t caplen, struct pkt_info *pi)
 	if (nh == PC_IPPROTO_TCP)
 		need = TCP_FLAGS_OFF + 1;
 	else if (nh == PC_IPPROTO_UDP)
-		need = PORTS_LEN;
+		need = UDP_HDR_LEN;
 	else
 		return (0);
 	if (caplen < ETHER_HDR_LEN + iplen + need)
 		return (0);
 	/* The transport bytes we read must lie inside the IP length. */
-	if (iplen == IPV4_HDR_MIN ? get_be16(ip + 2) < IPV4_HDR_MIN + need :
-	    get_be16(ip + 4) < need)
+	plen = iplen == IPV4_HDR_MIN ? get_be16(ip + 2) - IPV4_HDR_MIN :
+	    get_be16(ip + 4);
+	if (plen < (long)need)
+		return (0);
+	l4 = ip + iplen;
+	/* Headers that lie about their length are the general path's. */
+	if (nh == PC_IPPROTO_TCP ? (l4[TCP_DOFF_OFF] >> 4) < TCP_HDR_MIN / 4 :
+	    get_be16(l4 + UDP_LEN_OFF) < UDP_HDR_LEN ||
+	    (long)get_be16(l4 + UDP_LEN_OFF) > plen)
 		return (0);
 
-	l4 = ip + iplen;
 	pi->kind = PKT_PORTS;
 	pi->ipproto = nh;
 	pi->ip_layers = 1;

@@ -279,6 +279,15 @@ engine_frame(void *ctx, const struct capture_frame *f)
 			engine_cut(e, f->ts_sec);
 	}
 
+	/*
+	 * More bytes captured than were on the wire: the record lies about
+	 * itself, and nothing in it can be trusted.  Counted by its wire
+	 * length, like every frame.
+	 */
+	if (f->caplen > f->wirelen) {
+		counters_add_named(e->cur, CTR_MALFORMED, f->wirelen);
+		return;
+	}
 	dr = decode_frame(f->dlt, f->data, f->caplen, &pi);
 	if (dr != DECODE_OK) {
 		counters_add_named(e->cur,

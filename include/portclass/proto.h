@@ -159,11 +159,14 @@
 #define GRE_VERSION_PPTP	1	/* RFC 2637 enhanced GRE */
 #define ERSPAN3_O_BIT		0x01	/* byte 11: platform subheader follows */
 #define IPV6_FRAG_OFFMASK	0xfff8	/* RFC 8200 section 4.5 */
+#define IPV6_FRAG_MORE		0x01	/* M flag, low bit of byte 3 */
 #define NFLOG_TYPE_MASK		0x3fff	/* strips NLA_F_NESTED/NET_BYTEORDER */
 #define NFLOG_ALIGN		4	/* TLVs are padded to 4 bytes */
 #define NFPROTO_IPV4		2
 #define NFPROTO_IPV6		10
 #define TCP_FLAGS_OFF		13	/* RFC 9293: flags byte */
+#define TCP_DOFF_OFF		12	/* RFC 9293: data offset, high nibble */
+#define UDP_LEN_OFF		4	/* RFC 768: length field */
 #define SCTP_CHUNK_TYPE_OFF	12	/* first chunk type, after the header */
 
 /* Caps on header loops: each step must advance, and loops end here. */
