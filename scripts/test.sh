@@ -27,4 +27,8 @@ if [ -f tests/fuzz/CMakeLists.txt ]; then
 		tests/fuzz/run.sh build/test-fuzz
 	fi
 fi
+# Memcheck over the unit tests and real runs, on the plain build (valgrind
+# and the sanitizers do not mix).
+echo "== valgrind memcheck on build/test-plain"
+tests/valgrind.sh build/test-plain
 echo "portclass: all test suites passed"

@@ -314,6 +314,8 @@ metrics_start(const char *spec, char *errbuf)
 	    (unsigned int)METRICS_MAX_PER_IP,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_TIMEOUT_SEC,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_CONN_MEMORY,
+	    /* Refuse requests that break HTTP/1.1 (no Host, ...) with 400. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (srv->daemon == NULL) {

@@ -16,7 +16,7 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 	# real-world set beside the repository when it is there.
 	case ${name#fuzz_} in
 	decode)   corpus=("$src/corpus") ;;
-	capture)  corpus=("$src/../../pcaps")
+	capture)  corpus=("$src/../../pcaps" "$src/../../pcaps/bad")
 		  real="$src/../../../shared/pcaps/real"
 		  [ -d "$real" ] && corpus+=("$real") ;;
 	*)        corpus=("$src/corpus-${name#fuzz_}") ;;
@@ -24,7 +24,11 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 	work=$(mktemp -d)
 	mkdir -p "$build/tests/fuzz/artifacts"
 	echo "== $name: ${secs}s on $(find "${corpus[@]}" -maxdepth 1 -type f | wc -l) seeds"
+	dict=()
+	[ -f "$src/dict/${name#fuzz_}.dict" ] &&
+		dict=(-dict="$src/dict/${name#fuzz_}.dict")
 	"$bin" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
+		"${dict[@]}" \
 		-artifact_prefix="$build/tests/fuzz/artifacts/" \
 		"$work" "${corpus[@]}" 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)|ERROR|SUMMARY' || true
 	rc=${PIPESTATUS[0]}
