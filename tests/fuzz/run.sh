@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # run.sh BUILD_DIR - a bounded libFuzzer smoke run of every fuzz target in
 # BUILD_DIR/tests/fuzz, each seeded with its corpus in tests/fuzz/.
-# FUZZ_SECONDS (default 20) bounds each target.  A crash fails the run and
+# FUZZ_SECONDS (default 60, about a minute per target) bounds each target.  A crash fails the run and
 # leaves the reproducer in BUILD_DIR/tests/fuzz/artifacts/.
 set -euo pipefail
 build=$1
 src=$(cd "$(dirname "$0")" && pwd)
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-60}
 found=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
