@@ -28,7 +28,6 @@
 
 static void	lookup_port(FILE *, const struct registry *, unsigned int,
 		    uint16_t);
-static int	lookup_number(const char *, size_t, uint16_t *);
 static int	lookup_name(FILE *, const struct registry *, const char *);
 
 static void
@@ -61,25 +60,6 @@ lookup_port(FILE *fp, const struct registry *reg, unsigned int proto,
 			fprintf(fp, " (ports %u-%u)", uses[i]->lo, uses[i]->hi);
 		fputc('\n', fp);
 	}
-}
-
-static int
-lookup_number(const char *s, size_t n, uint16_t *out)
-{
-	unsigned long	v = 0;
-	size_t		i;
-
-	if (n == 0 || n > 5)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > 65535)
-		return (-1);
-	*out = (uint16_t)v;
-	return (0);
 }
 
 /* Every (protocol, port) one of whose names is q. */
@@ -126,11 +106,11 @@ lookup_query(FILE *fp, const struct registry *reg, const char *q,
 	end = slash != NULL ? slash : q + strlen(q);
 	dash = memchr(q, '-', (size_t)(end - q));
 	if (dash == NULL) {
-		if (lookup_number(q, (size_t)(end - q), &lo) == -1)
+		if (pc_port_parse(q, (size_t)(end - q), &lo) == -1)
 			goto bad;
 		hi = lo;
-	} else if (lookup_number(q, (size_t)(dash - q), &lo) == -1 ||
-	    lookup_number(dash + 1, (size_t)(end - dash - 1), &hi) == -1 ||
+	} else if (pc_port_parse(q, (size_t)(dash - q), &lo) == -1 ||
+	    pc_port_parse(dash + 1, (size_t)(end - dash - 1), &hi) == -1 ||
 	    lo > hi)
 		goto bad;
 	p0 = PC_PROTO_TCP;

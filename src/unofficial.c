@@ -36,7 +36,6 @@ static struct unofficial	*unofficial_builtin;
 static int	unofficial_cmp_port(const void *, const void *);
 static int	unofficial_cmp_range(const void *, const void *);
 static int	unofficial_proto(const char *, size_t);
-static int	unofficial_number(const char *, size_t, uint16_t *);
 static unsigned int unofficial_map_proto(unsigned int);
 
 static int
@@ -73,26 +72,6 @@ unofficial_proto(const char *s, size_t n)
 		    memcmp(pc_proto_name(p), s, n) == 0)
 			return ((int)p);
 	return (-1);
-}
-
-/* A decimal port number 0-65535 of exactly n characters. */
-static int
-unofficial_number(const char *s, size_t n, uint16_t *out)
-{
-	unsigned long	v = 0;
-	size_t		i;
-
-	if (n == 0 || n > 5)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > 65535)
-		return (-1);
-	*out = (uint16_t)v;
-	return (0);
 }
 
 struct unofficial *
@@ -134,12 +113,12 @@ unofficial_parse(const char *name, const char *buf, size_t len, char *errbuf)
 		use.proto = (uint8_t)proto;
 		dash = memchr(t1 + 1, '-', (size_t)(t2 - t1 - 1));
 		if (dash == NULL) {
-			if (unofficial_number(t1 + 1, (size_t)(t2 - t1 - 1),
+			if (pc_port_parse(t1 + 1, (size_t)(t2 - t1 - 1),
 			    &use.lo) == -1)
 				goto badport;
 			use.hi = use.lo;
-		} else if (unofficial_number(t1 + 1, (size_t)(dash - t1 - 1),
-		    &use.lo) == -1 || unofficial_number(dash + 1,
+		} else if (pc_port_parse(t1 + 1, (size_t)(dash - t1 - 1),
+		    &use.lo) == -1 || pc_port_parse(dash + 1,
 		    (size_t)(t2 - dash - 1), &use.hi) == -1 || use.lo > use.hi)
 			goto badport;
 		tlen = (size_t)(end - t2 - 1);

@@ -7,6 +7,9 @@
 #ifndef PORTCLASS_PROTO_H
 #define PORTCLASS_PROTO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Link-layer header types as libpcap reports them (pcap_datalink()). */
 #define PC_DLT_NULL		0	/* BSD loopback, host-order AF */
 #define PC_DLT_EN10MB		1	/* Ethernet */
@@ -198,6 +201,29 @@ pc_proto_name(unsigned int proto)
 	};
 
 	return (proto < PC_PROTO_COUNT ? names[proto] : "?");
+}
+
+/*
+ * A port number written as exactly n decimal digits (no sign, no space),
+ * 0-65535.  For the readers of site files and lookups; -1 if it is not.
+ */
+static inline int
+pc_port_parse(const char *s, size_t n, uint16_t *out)
+{
+	unsigned long	v = 0;
+	size_t		i;
+
+	if (n == 0 || n > 5)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > 65535)
+		return (-1);
+	*out = (uint16_t)v;
+	return (0);
 }
 
 #endif /* PORTCLASS_PROTO_H */
