@@ -13,6 +13,7 @@
 
 #include "portclass/report.h"
 #include "portclass/sink.h"
+#include "report_fixture.h"
 
 static const struct sink_meta meta = {
 	.version = "9.9.9",
@@ -71,47 +72,6 @@ test_json_escape(void **state)
 }
 
 static void
-make_report(struct report *r, struct report_row *rows)
-{
-	memset(r, 0, sizeof(*r));
-	memset(rows, 0, 3 * sizeof(*rows));
-	rows[0].proto = PC_PROTO_TCP;
-	rows[0].port = 443;
-	rows[0].status = REG_ASSIGNED;
-	rows[0].service = "https";
-	rows[0].c.packets = 10;
-	rows[0].c.bytes = 3000;
-	rows[0].reasons[CLASSIFY_SYN] = 1;
-	rows[0].reasons[CLASSIFY_FLOW] = 9;
-	rows[0].unofficial = "a \"quoted\" use";
-	rows[1].proto = PC_PROTO_UDP;
-	rows[1].port = 0;
-	rows[1].ephemeral = 1;
-	rows[1].status = REG_DYNAMIC;
-	rows[1].service = "ephemeral";
-	rows[1].c.packets = 2;
-	rows[1].c.bytes = 200;
-	rows[2].proto = PC_PROTO_SCTP;
-	rows[2].port = 4;
-	rows[2].status = REG_UNASSIGNED;
-	rows[2].service = NULL;
-	rows[2].c.packets = 1;
-	rows[2].c.bytes = 100;
-	r->rows = rows;
-	r->nrows = r->nrows_total = 3;
-	r->scope = REPORT_RUN;
-	r->clock = "packet";
-	r->named[CTR_ICMP].packets = 4;
-	r->named[CTR_ICMP].bytes = 400;
-	r->named[CTR_TRUNCATED].packets = 1;
-	r->named[CTR_TRUNCATED].bytes = 1514;
-	r->service.packets = 13;
-	r->service.bytes = 3300;
-	r->total.packets = 18;
-	r->total.bytes = 5214;
-}
-
-static void
 test_json_records(void **state)
 {
 	struct report		r;
@@ -119,7 +79,7 @@ test_json_records(void **state)
 	char			*out;
 
 	(void)state;
-	make_report(&r, rows);
+	fixture_report(&r, rows);
 	out = capture_output("json", &r, 1);
 	assert_non_null(strstr(out,
 	    "{\"type\":\"meta\",\"schema\":1,\"program\":\"portclass\","
@@ -184,7 +144,7 @@ test_text_table(void **state)
 	char			*out;
 
 	(void)state;
-	make_report(&r, rows);
+	fixture_report(&r, rows);
 	rows[0].service = "bad\x1b[2Jname";
 	r.nrows = 2;
 	out = capture_output("text", &r, 1);

@@ -14,6 +14,7 @@
 
 #include "portclass/report.h"
 #include "portclass/sink.h"
+#include "report_fixture.h"
 
 #define NCOLS	10
 
@@ -25,42 +26,6 @@ static const struct sink_meta meta = {
 };
 
 static const char *const hostile = "we\"ird, \"quoted\"\r\nname";
-
-static void
-make_report(struct report *r, struct report_row *rows)
-{
-	memset(r, 0, sizeof(*r));
-	memset(rows, 0, 3 * sizeof(*rows));
-	rows[0].proto = PC_PROTO_TCP;
-	rows[0].port = 443;
-	rows[0].status = REG_ASSIGNED;
-	rows[0].service = "https";
-	rows[0].c.packets = 10;
-	rows[0].c.bytes = 3000;
-	rows[1].proto = PC_PROTO_UDP;
-	rows[1].ephemeral = 1;
-	rows[1].status = REG_DYNAMIC;
-	rows[1].service = "ephemeral";
-	rows[1].c.packets = 2;
-	rows[1].c.bytes = 200;
-	rows[2].proto = PC_PROTO_SCTP;
-	rows[2].port = 4;
-	rows[2].status = REG_UNASSIGNED;
-	rows[2].c.packets = 1;
-	rows[2].c.bytes = 100;
-	r->rows = rows;
-	r->nrows = r->nrows_total = 3;
-	r->scope = REPORT_RUN;
-	r->clock = "packet";
-	r->named[CTR_ICMP].packets = 4;
-	r->named[CTR_ICMP].bytes = 400;
-	r->named[CTR_TRUNCATED].packets = 1;
-	r->named[CTR_TRUNCATED].bytes = 1514;
-	r->service.packets = 13;
-	r->service.bytes = 3300;
-	r->total.packets = 18;
-	r->total.bytes = 5214;
-}
 
 static char *
 run_sink(const struct report *r, int with_open)
@@ -157,7 +122,7 @@ test_csv_records(void **state)
 	int			 totals = 0;
 
 	(void)state;
-	make_report(&r, rows);
+	fixture_report(&r, rows);
 	out = run_sink(&r, 1);
 	p = out;
 	while ((n = parse_record(&p, f, NCOLS + 1)) > 0) {
@@ -198,7 +163,7 @@ test_csv_quoting(void **state)
 	size_t			 n;
 
 	(void)state;
-	make_report(&r, rows);
+	fixture_report(&r, rows);
 	r.scope = REPORT_INTERVAL;
 	r.has_span = 1;
 	r.start = 1767225600;
@@ -229,7 +194,7 @@ test_csv_write_error(void **state)
 	struct sink		s;
 
 	(void)state;
-	make_report(&r, rows);
+	fixture_report(&r, rows);
 	s.ops = sink_find("csv");
 	s.fp = fopen("/dev/full", "w");
 	assert_non_null(s.fp);

@@ -1,0 +1,54 @@
+/*
+ * report_fixture.h - the small report the sink tests render: an assigned
+ * row, the ephemeral row and an unnamed unassigned row, with named
+ * counters, so every sink is checked against the same input.
+ */
+#ifndef PORTCLASS_TESTS_REPORT_FIXTURE_H
+#define PORTCLASS_TESTS_REPORT_FIXTURE_H
+
+#include <string.h>
+
+#include "portclass/report.h"
+
+static inline void
+fixture_report(struct report *r, struct report_row *rows)
+{
+	memset(r, 0, sizeof(*r));
+	memset(rows, 0, 3 * sizeof(*rows));
+	rows[0].proto = PC_PROTO_TCP;
+	rows[0].port = 443;
+	rows[0].status = REG_ASSIGNED;
+	rows[0].service = "https";
+	rows[0].c.packets = 10;
+	rows[0].c.bytes = 3000;
+	rows[0].reasons[CLASSIFY_SYN] = 1;
+	rows[0].reasons[CLASSIFY_FLOW] = 9;
+	rows[0].unofficial = "a \"quoted\" use";
+	rows[1].proto = PC_PROTO_UDP;
+	rows[1].port = 0;
+	rows[1].ephemeral = 1;
+	rows[1].status = REG_DYNAMIC;
+	rows[1].service = "ephemeral";
+	rows[1].c.packets = 2;
+	rows[1].c.bytes = 200;
+	rows[2].proto = PC_PROTO_SCTP;
+	rows[2].port = 4;
+	rows[2].status = REG_UNASSIGNED;
+	rows[2].service = NULL;
+	rows[2].c.packets = 1;
+	rows[2].c.bytes = 100;
+	r->rows = rows;
+	r->nrows = r->nrows_total = 3;
+	r->scope = REPORT_RUN;
+	r->clock = "packet";
+	r->named[CTR_ICMP].packets = 4;
+	r->named[CTR_ICMP].bytes = 400;
+	r->named[CTR_TRUNCATED].packets = 1;
+	r->named[CTR_TRUNCATED].bytes = 1514;
+	r->service.packets = 13;
+	r->service.bytes = 3300;
+	r->total.packets = 18;
+	r->total.bytes = 5214;
+}
+
+#endif /* PORTCLASS_TESTS_REPORT_FIXTURE_H */
