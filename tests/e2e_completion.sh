@@ -9,7 +9,7 @@ set -euo pipefail
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 . "$PC_SOURCE_DIR/contrib/bash-completion/portclass"
-complete -p portclass | grep -q -- '-F _portclass' ||
+complete -p portclass | grep -- '-F _portclass' >/dev/null ||
 	fail "the completion is not registered for portclass"
 
 # Complete the last word of "$@" (the program is the build under test).

@@ -107,12 +107,14 @@ field() { dpkg-deb -f "$deb" "$1"; }
 # Depends must name the package of every shared library the binary needs.
 depends=$(field Depends)
 for lib in $(awk '$1 == "NEEDED" { print $2 }' "$work/objdump"); do
-	path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+	# Read all of each pipe (no early exit): with pipefail, a writer
+	# killed by SIGPIPE would fail the assignment, at random.
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !f { print $NF; f = 1 }')
 	[ -n "$path" ] || fail "cannot find $lib"
 	# Merged /usr: dpkg may know the file by either name.
 	pkg=
 	for p in "$path" "$(readlink -f "$path")" "/usr$path" "${path#/usr}"; do
-		pkg=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) || pkg=
+		pkg=$(dpkg -S "$p" 2>/dev/null | sed -n '1s/:.*//p') || pkg=
 		[ -n "$pkg" ] && break
 	done
 	[ -n "$pkg" ] || fail "no package owns $path ($lib)"
@@ -216,7 +218,7 @@ if [ "$mode" = system ] && command -v man >/dev/null; then
 fi
 comp=$prefix/usr/share/bash-completion/completions/portclass
 [ -f "$comp" ] || fail "no bash completion"
-bash -c '. "$1" && complete -p portclass' _ "$comp" | grep -q -- '-F _portclass' ||
+bash -c '. "$1" && complete -p portclass' _ "$comp" | grep -- '-F _portclass' >/dev/null ||
 	fail "the completion does not register itself for portclass"
 unit=$prefix/usr/lib/systemd/system/portclass@.service
 grep -qx 'ExecStart=/usr/bin/portclass -i %I .*' "$unit" ||
