@@ -37,6 +37,7 @@
 
 #define RUN_POLL_MS	250	/* longest wait between flag checks */
 #define RUN_DRAIN_MS	150	/* > the 100 ms packet buffer timeout */
+#define RUN_DRAIN_MAX_MS 1000	/* a stop or report never waits longer */
 #define RUN_PROGRESS_MS	250	/* progress line refresh */
 
 /* The progress line of a long file read (standard error on a terminal). */
@@ -252,16 +253,23 @@ static void
 run_drain(struct run_config *rc, struct pollfd *pfd, size_t *alive,
     size_t *failed)
 {
-	int64_t	now, deadline;
+	int64_t	end;
+	int	ready;
 
-	now = run_now_ms();
-	deadline = now + RUN_DRAIN_MS;
-	while (*alive > 0 && now < deadline && !engine_sink_failed(rc->eng)) {
-		if (poll(pfd, rc->ncaps, (int)(deadline - now)) == -1 &&
-		    errno != EINTR)
+	/*
+	 * Until a whole packet-buffer timeout passes with nothing ready, so
+	 * that a loop descheduled for a while still reads everything; at
+	 * most RUN_DRAIN_MAX_MS.
+	 */
+	end = run_now_ms() + RUN_DRAIN_MAX_MS;
+	while (*alive > 0 && run_now_ms() < end &&
+	    !engine_sink_failed(rc->eng)) {
+		ready = poll(pfd, rc->ncaps, RUN_DRAIN_MS);
+		if (ready == -1 && errno != EINTR)
+			break;
+		if (ready == 0)
 			break;
 		run_dispatch(rc, pfd, alive, failed);
-		now = run_now_ms();
 	}
 }
 

@@ -48,6 +48,7 @@
 
 #define WORKERS_POLL_MS		250	/* longest sleep between checks */
 #define WORKERS_DRAIN_MS	150	/* > the 100 ms packet buffer timeout */
+#define WORKERS_DRAIN_MAX_MS	1000	/* a stop never waits longer */
 #define WORKERS_MAX		64
 
 /* Kernel statistics of one handle: at the flush (base) and the last read. */
@@ -279,7 +280,7 @@ workers_main(void *arg)
 	char		 errbuf[PC_ERRBUF_SIZE], buf[64];
 	size_t		 k, nk = ws->nifaces, alive = ws->nifaces;
 	int64_t		 end = 0;
-	int		 draining = 0, wait;
+	int		 draining = 0, wait, ready;
 
 	pfd = xcalloc(nk + 1, sizeof(*pfd));
 	for (k = 0; k < nk; k++) {
@@ -293,21 +294,25 @@ workers_main(void *arg)
 		if (alive == 0)
 			break;
 		if (!draining && atomic_load(&ws->stop)) {
-			/* Take what the kernel holds, then go. */
+			/*
+			 * Take what the kernel holds, then go: until a whole
+			 * packet-buffer timeout passes with nothing ready, so
+			 * a thread that was not scheduled for a while still
+			 * reads everything; at most WORKERS_DRAIN_MAX_MS.
+			 */
 			draining = 1;
-			end = workers_now_ms() + WORKERS_DRAIN_MS;
+			end = workers_now_ms() + WORKERS_DRAIN_MAX_MS;
 		}
-		wait = WORKERS_POLL_MS;
-		if (draining) {
-			if (workers_now_ms() >= end)
-				break;
-			wait = (int)(end - workers_now_ms());
-		}
-		if (poll(pfd, nk + 1, wait) == -1 && errno != EINTR) {
+		wait = draining ? WORKERS_DRAIN_MS : WORKERS_POLL_MS;
+		if (draining && workers_now_ms() >= end)
+			break;
+		if ((ready = poll(pfd, nk + 1, wait)) == -1 && errno != EINTR) {
 			log_warn("worker %zu: poll", w->idx);
 			w->failed++;
 			break;
 		}
+		if (draining && ready == 0)
+			break;
 		if ((pfd[nk].revents & POLLIN) &&
 		    read(w->wake[0], buf, sizeof(buf)) == -1 &&
 		    errno != EAGAIN && errno != EINTR)
