@@ -94,6 +94,7 @@ static void	 workers_discard(void *, const struct capture_frame *);
 static void	 workers_flip(struct worker *);
 static void	 workers_ack(struct worker *);
 static void	*workers_main(void *);
+static void	 workers_take(struct worker *, struct counters *);
 static void	 workers_sync(struct workers *);
 static void	 workers_wake(struct worker *);
 static int64_t	 workers_now_ms(void);
@@ -401,6 +402,19 @@ workers_sync(struct workers *ws)
 	}
 }
 
+/* Main: add a worker's retired set into c and keep it as the next spare. */
+static void
+workers_take(struct worker *w, struct counters *c)
+{
+	if (w->retired == NULL)
+		return;
+	w->frames += counters_total(w->retired).packets;
+	counters_merge(c, w->retired);
+	counters_reset(w->retired);
+	w->spare = w->retired;
+	w->retired = NULL;
+}
+
 void
 workers_collect(void *ctx, struct counters *c, struct engine_flowstats *fs)
 {
@@ -408,17 +422,20 @@ workers_collect(void *ctx, struct counters *c, struct engine_flowstats *fs)
 	struct worker	*w;
 	size_t		 j;
 
+	/*
+	 * A registry reload flips too, and leaves a retired set behind:
+	 * take it first, so that every worker has a spare to flip to now.
+	 * Without that, the counts since the reload would stay in the set
+	 * the worker is counting into and miss this report (and the final
+	 * one).
+	 */
+	for (j = 0; j < ws->n; j++)
+		workers_take(&ws->w[j], c);
 	workers_sync(ws);
 	memset(fs, 0, sizeof(*fs));
 	for (j = 0; j < ws->n; j++) {
 		w = &ws->w[j];
-		if (w->retired != NULL) {
-			w->frames += counters_total(w->retired).packets;
-			counters_merge(c, w->retired);
-			counters_reset(w->retired);
-			w->spare = w->retired;
-			w->retired = NULL;
-		}
+		workers_take(w, c);
 		fs->flows += w->fs.flows;
 		fs->evictions += w->fs.evictions;
 	}

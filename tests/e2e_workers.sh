@@ -62,6 +62,19 @@ w1=$(sed -n 's/.*worker 1: \([0-9]*\) frames.*/\1/p' "$tmp/w2.err")
 check "both workers counted frames ($w0 + $w1)" test "${w0:-0}" -gt 0 -a "${w1:-0}" -gt 0
 check "the workers' frames are the run's" test "$((${w0:-0} + ${w1:-0}))" -eq "$total"
 
+# A reload and then the end, with no report in between (-t 60): the
+# frames counted after the reload must reach the final report.  (The
+# reload's flip once left them in a set no report took.)
+pc_start reload -F json -t 60 --workers 2 -i "$IF_A"
+pc_send udp 10.77.0.1 53 7 >/dev/null
+sleep 0.3
+kill -HUP "$PC_PID"
+pc_wait_for "$tmp/reload.err" 'registry reloaded' 5
+pc_send udp 10.77.0.1 8 5 >/dev/null
+pc_stop INT
+expect "$tmp/reload.out" udp 53 7
+expect "$tmp/reload.out" udp 8 5
+
 # Usage: --workers is for live capture only, and needs wall time.
 "$PORTCLASS" --workers 2 -r "$PC_SOURCE_DIR/pcaps/demo.pcap" >/dev/null 2>&1
 check "--workers with -r: usage error" test $? -eq 2
