@@ -1,14 +1,19 @@
 /*
  * report_fixture.h - the small report the sink tests render: an assigned
  * row, the ephemeral row and an unnamed unassigned row, with named
- * counters, so every sink is checked against the same input.
+ * counters, so every sink is checked against the same input; and the
+ * helper that renders a report through a sink into memory.  Include it
+ * after <cmocka.h>.
  */
 #ifndef PORTCLASS_TESTS_REPORT_FIXTURE_H
 #define PORTCLASS_TESTS_REPORT_FIXTURE_H
 
 #include <string.h>
 
+#include <stdio.h>
+
 #include "portclass/report.h"
+#include "portclass/sink.h"
 
 static inline void
 fixture_report(struct report *r, struct report_row *rows)
@@ -49,6 +54,32 @@ fixture_report(struct report *r, struct report_row *rows)
 	r->service.bytes = 3300;
 	r->total.packets = 18;
 	r->total.bytes = 5214;
+}
+
+/*
+ * Render r through the sink called name into memory, as one report of a
+ * run (open first when with_open), and return the text (caller frees).
+ */
+static inline char *
+fixture_render(const char *name, const struct sink_meta *meta,
+    const struct report *r, int with_open)
+{
+	struct sink	 s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	s.ops = sink_find(name);
+	assert_non_null(s.ops);
+	s.fp = open_memstream(&buf, &len);
+	assert_non_null(s.fp);
+	s.meta = meta;
+	s.priv = NULL;
+	if (with_open)
+		assert_int_equal(s.ops->open(&s), 0);
+	assert_int_equal(s.ops->emit(&s, r), 0);
+	s.ops->close(&s);
+	fclose(s.fp);
+	return (buf);
 }
 
 #endif /* PORTCLASS_TESTS_REPORT_FIXTURE_H */

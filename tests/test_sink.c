@@ -22,28 +22,6 @@ static const struct sink_meta meta = {
 	.registry_entries = 42,
 };
 
-/* Run fn over a memory stream and return what it wrote (caller frees). */
-static char *
-capture_output(const char *sink, const struct report *r, int with_open)
-{
-	struct sink	 s;
-	char		*buf = NULL;
-	size_t		 len = 0;
-
-	s.ops = sink_find(sink);
-	assert_non_null(s.ops);
-	s.fp = open_memstream(&buf, &len);
-	assert_non_null(s.fp);
-	s.meta = &meta;
-	s.priv = NULL;
-	if (with_open)
-		assert_int_equal(s.ops->open(&s), 0);
-	assert_int_equal(s.ops->emit(&s, r), 0);
-	s.ops->close(&s);
-	fclose(s.fp);
-	return (buf);
-}
-
 static char *
 escape(const char *in)
 {
@@ -80,7 +58,7 @@ test_json_records(void **state)
 
 	(void)state;
 	fixture_report(&r, rows);
-	out = capture_output("json", &r, 1);
+	out = fixture_render("json", &meta, &r, 1);
 	assert_non_null(strstr(out,
 	    "{\"type\":\"meta\",\"schema\":1,\"program\":\"portclass\","
 	    "\"version\":\"9.9.9\",\"registry\":\"reg\\\"file.csv\","
@@ -116,7 +94,7 @@ test_json_records(void **state)
 	r.start = 1767225600;
 	r.end = 1767225660;
 	rows[0].service = "we\"ird\nname";
-	out = capture_output("json", &r, 0);
+	out = fixture_render("json", &meta, &r, 0);
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"interval\",\"start\":1767225600,"
 	    "\"end\":1767225660,\"reasons\":{\"syn\":1,\"synack\":0,"
@@ -147,7 +125,7 @@ test_text_table(void **state)
 	fixture_report(&r, rows);
 	rows[0].service = "bad\x1b[2Jname";
 	r.nrows = 2;
-	out = capture_output("text", &r, 1);
+	out = fixture_render("text", &meta, &r, 1);
 	assert_non_null(strstr(out, "run report: 18 frames, 5.1 KiB\n"));
 	assert_non_null(strstr(out, "SERVICE"));
 	/* Control characters from a registry never reach the terminal. */

@@ -27,27 +27,6 @@ static const struct sink_meta meta = {
 
 static const char *const hostile = "we\"ird, \"quoted\"\r\nname";
 
-static char *
-run_sink(const struct report *r, int with_open)
-{
-	struct sink	 s;
-	char		*buf = NULL;
-	size_t		 len = 0;
-
-	s.ops = sink_find("csv");
-	assert_non_null(s.ops);
-	s.fp = open_memstream(&buf, &len);
-	assert_non_null(s.fp);
-	s.meta = &meta;
-	s.priv = NULL;
-	if (with_open)
-		assert_int_equal(s.ops->open(&s), 0);
-	assert_int_equal(s.ops->emit(&s, r), 0);
-	s.ops->close(&s);
-	fclose(s.fp);
-	return (buf);
-}
-
 /*
  * A strict RFC 4180 reader, written separately from the writer: splits
  * *pp's next record into fields (malloc'd), returns the field count, or
@@ -123,7 +102,7 @@ test_csv_records(void **state)
 
 	(void)state;
 	fixture_report(&r, rows);
-	out = run_sink(&r, 1);
+	out = fixture_render("csv", &meta, &r, 1);
 	p = out;
 	while ((n = parse_record(&p, f, NCOLS + 1)) > 0) {
 		assert_int_equal(n, NCOLS);
@@ -169,7 +148,7 @@ test_csv_quoting(void **state)
 	r.start = 1767225600;
 	r.end = 1767225660;
 	rows[0].service = hostile;
-	out = run_sink(&r, 0);
+	out = fixture_render("csv", &meta, &r, 0);
 	/* Quoted, quotes doubled, and nothing else touched. */
 	assert_non_null(strstr(out, "service,interval,1767225600,1767225660,"
 	    "tcp,443,\"we\"\"ird, \"\"quoted\"\"\r\nname\",assigned,10,3000"
