@@ -22,6 +22,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#ifdef __linux__
+#include <stdio_ext.h>	/* __fsetlocking() */
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +95,7 @@ static ssize_t	capture_cookie_read(void *, char *, size_t);
 static int	capture_cookie_close(void *);
 static FILE	*capture_replay_stream(FILE *, const uint8_t *, size_t);
 static struct capture *capture_alloc(const char *);
+static void	capture_unlocked(FILE *);
 static void	capture_activate_error(struct capture *, int, char *);
 static int	capture_linktype_to_dlt(uint32_t);
 static struct capture_bpf *capture_bpf_for(struct capture *, int, char *);
@@ -100,6 +104,22 @@ static void	capture_pcap_cb(u_char *, const struct pcap_pkthdr *,
 static int	capture_run_pcapng(struct capture *, int, int, capture_cb *,
 		    void *, char *);
 static void	capture_iface_flags(FILE *, uint32_t);
+
+/*
+ * One thread reads a file's stream, ever: the reader thread with
+ * --threads 2.  Once a process has a second thread, glibc takes the
+ * stream's lock in every fread(), two per record in libpcap; that is
+ * pure cost here, so the stream is left to its caller's locking.
+ */
+static void
+capture_unlocked(FILE *fp)
+{
+#ifdef __linux__
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#else
+	(void)fp;
+#endif
+}
 
 static struct capture *
 capture_alloc(const char *name)
@@ -194,6 +214,7 @@ capture_open_file(const char *path, char *errbuf)
 	}
 	c->fp = fp;
 	c->fp_owned = fp != stdin;
+	capture_unlocked(fp);
 
 	got = fread(magic, 1, sizeof(magic), fp);
 	if (got < sizeof(magic) && ferror(fp)) {
@@ -216,7 +237,9 @@ capture_open_file(const char *path, char *errbuf)
 	 */
 	if (fp != stdin && fseek(fp, 0, SEEK_SET) == 0)
 		pfp = fp;
-	else if ((pfp = capture_replay_stream(fp, magic, got)) == NULL) {
+	else if ((pfp = capture_replay_stream(fp, magic, got)) != NULL)
+		capture_unlocked(pfp);
+	else {
 		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
 		    strerror(errno));
 		capture_close(c);
