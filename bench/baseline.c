@@ -7,8 +7,11 @@
  * is the floor for any program that reads a file through libpcap; the
  * benchmark reports portclass's time as a multiple of it.
  *
- * Usage: baseline [-m loop|dispatch|next] [-p nano|micro] FILE
+ * Usage: baseline [-b BYTES] [-m loop|dispatch|next] [-p nano|micro] FILE
  *        baseline -V
+ *   -b  open the file with fopen() and give its stdio stream a buffer of
+ *       BYTES (setvbuf) before handing it to pcap_fopen_offline(); without
+ *       -b libpcap opens the file itself, with stdio's default buffer.
  *   -m  which libpcap read call to use (default loop, as portclass does);
  *       "next" is the pcap_next_ex() loop, a little slower per packet.
  *   -p  timestamp precision asked of libpcap (default nano, as portclass).
@@ -55,7 +58,8 @@ static void
 baseline_usage(void)
 {
 	fprintf(stderr,
-	    "usage: baseline [-m loop|dispatch|next] [-p nano|micro] FILE\n"
+	    "usage: baseline [-b BYTES] [-m loop|dispatch|next] "
+	    "[-p nano|micro] FILE\n"
 	    "       baseline -V\n");
 	exit(2);
 }
@@ -68,12 +72,20 @@ main(int argc, char *argv[])
 	struct pcap_pkthdr	*h;
 	const u_char		*bytes;
 	const char		*mode = "loop";
+	char			*iobuf = NULL;
+	size_t			 bufsize = 0;
+	FILE			*fp;
 	pcap_t			*p;
 	u_int			 prec = PCAP_TSTAMP_PRECISION_NANO;
 	int			 ch, rc;
 
-	while ((ch = getopt(argc, argv, "m:p:V")) != -1) {
+	while ((ch = getopt(argc, argv, "b:m:p:V")) != -1) {
 		switch (ch) {
+		case 'b':
+			bufsize = strtoul(optarg, NULL, 10);
+			if (bufsize == 0)
+				baseline_usage();
+			break;
 		case 'm':
 			mode = optarg;
 			break;
@@ -96,7 +108,17 @@ main(int argc, char *argv[])
 		baseline_usage();
 
 	errbuf[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(argv[optind], prec, errbuf);
+	if (bufsize > 0) {
+		if ((fp = fopen(argv[optind], "rb")) == NULL ||
+		    (iobuf = malloc(bufsize)) == NULL) {
+			perror(argv[optind]);
+			return (1);
+		}
+		setvbuf(fp, iobuf, _IOFBF, bufsize);
+		p = pcap_fopen_offline_with_tstamp_precision(fp, prec, errbuf);
+	} else
+		p = pcap_open_offline_with_tstamp_precision(argv[optind], prec,
+		    errbuf);
 	if (p == NULL) {
 		fprintf(stderr, "baseline: %s\n", errbuf);
 		return (1);
@@ -121,7 +143,8 @@ main(int argc, char *argv[])
 		pcap_close(p);
 		return (1);
 	}
-	pcap_close(p);
+	pcap_close(p);	/* closes fp too */
+	free(iobuf);
 	printf("frames %llu wire %llu captured %llu touch %u\n",
 	    (unsigned long long)bc.frames, (unsigned long long)bc.wire,
 	    (unsigned long long)bc.cap, (unsigned)bc.touch);

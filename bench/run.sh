@@ -7,13 +7,17 @@
 # generates the captures with the project's generator, warms them into
 # the page cache, then for each file runs ROUNDS rounds of
 #     baseline FILE
+#     baseline -b BYTES FILE      (row baseline-buf: the same loop, its
+#                                  stream given portclass's stdio buffer)
 #     portclass -F json -r FILE >/dev/null
 #     portclass --threads 2 -F json -r FILE >/dev/null   (row portclass-t2)
 #     tcpdump -r FILE -w /dev/null            (when tcpdump is installed)
 # reversing the order every other round, and prints per file the median
 # wall and CPU time of each, the spread of wall times ((max - min) /
 # median), the median of the per-round ratios to the baseline, the peak
-# RSS and the packet rate.  See bench/README.md.
+# RSS and the packet rate.  The targets are ratios to the baseline row;
+# baseline-buf shows how much of portclass's time is saved by its larger
+# read buffer alone.  See bench/README.md.
 #
 # Usage: bench/run.sh [--check] [--rounds N] [--rev COMMIT]
 #   --check   exit 1 if a portclass/baseline wall ratio is above
@@ -108,6 +112,10 @@ portclass=$build/portclass
 pcapgen=$build/pcapgen
 baseline=$tools/baseline
 benchtime=$tools/benchtime
+# portclass's stdio buffer for capture files, so baseline-buf reads alike.
+stdiobuf=$(sed -n 's/^#define CAPTURE_STDIO_BUF[^(]*(\([0-9]*\) \* 1024).*/\1/p' \
+    "$src/src/capture.c")
+stdiobuf=$((${stdiobuf:-256} * 1024))
 
 # --- captures ----------------------------------------------------------
 # pcapgen is deterministic: the same source and arguments give the same
@@ -193,13 +201,14 @@ for f in $files; do
 	i=1
 	while [ "$i" -le "$rounds" ]; do
 		if [ $((i % 2)) = 1 ]; then
-			order="baseline portclass portclass-t2 tcpdump"
+			order="baseline baseline-buf portclass portclass-t2 tcpdump"
 		else
-			order="tcpdump portclass-t2 portclass baseline"
+			order="tcpdump portclass-t2 portclass baseline-buf baseline"
 		fi
 		for prog in $order; do
 			case $prog in
 			baseline) set -- "$baseline" "$f" ;;
+			baseline-buf) set -- "$baseline" -b "$stdiobuf" "$f" ;;
 			portclass) set -- "$portclass" -F json -r "$f" ;;
 			portclass-t2)
 				set -- "$portclass" --threads 2 -F json -r "$f" ;;
@@ -250,7 +259,8 @@ for f in $files; do
 		printf("%-12s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
 		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
 		    "peak RSS", "Mpkt/s", "ns/pkt")
-		n = split("baseline portclass portclass-t2 tcpdump", progs, " ")
+		n = split("baseline baseline-buf portclass portclass-t2 tcpdump",
+		    progs, " ")
 		for (k = 1; k <= n; k++) {
 			p = progs[k]
 			if (!seen[p])
