@@ -262,10 +262,34 @@ engine_set_registry(struct engine *e, const struct registry *reg)
 void
 engine_frame(void *ctx, const struct capture_frame *f)
 {
-	struct engine		*e = ctx;
 	struct pkt_info		 pi;
-	struct classify_result	 cr;
 	enum decode_result	 dr;
+
+	dr = engine_decode(f, &pi);
+	engine_decoded(ctx, f, dr, &pi);
+}
+
+enum decode_result
+engine_decode(const struct capture_frame *f, struct pkt_info *pi)
+{
+	/*
+	 * More bytes captured than were on the wire: the record lies about
+	 * itself, and nothing in it can be trusted.  Counted by its wire
+	 * length, like every frame.
+	 */
+	if (f->caplen > f->wirelen) {
+		memset(pi, 0, sizeof(*pi));
+		pi->kind = PKT_NON_IP;
+		return (DECODE_MALFORMED);
+	}
+	return (decode_frame(f->dlt, f->data, f->caplen, pi));
+}
+
+void
+engine_decoded(struct engine *e, const struct capture_frame *f,
+    enum decode_result dr, const struct pkt_info *pi)
+{
+	struct classify_result	 cr;
 
 	if (e->cfg.clock == ENGINE_CLOCK_PACKET) {
 		if (!e->started) {
@@ -278,32 +302,21 @@ engine_frame(void *ctx, const struct capture_frame *f)
 		if (e->ival != NULL)
 			engine_cut(e, f->ts_sec);
 	}
-
-	/*
-	 * More bytes captured than were on the wire: the record lies about
-	 * itself, and nothing in it can be trusted.  Counted by its wire
-	 * length, like every frame.
-	 */
-	if (f->caplen > f->wirelen) {
-		counters_add_named(e->cur, CTR_MALFORMED, f->wirelen);
-		return;
-	}
-	dr = decode_frame(f->dlt, f->data, f->caplen, &pi);
 	if (dr != DECODE_OK) {
 		counters_add_named(e->cur,
 		    (enum counter_id)engine_decode_counter[dr], f->wirelen);
 		return;
 	}
-	if (pi.kind != PKT_PORTS) {
+	if (pi->kind != PKT_PORTS) {
 		counters_add_named(e->cur,
-		    (enum counter_id)engine_kind_counter[pi.kind], f->wirelen);
+		    (enum counter_id)engine_kind_counter[pi->kind], f->wirelen);
 		return;
 	}
-	classify_packet(e->cfg.reg, e->flows, &pi, &cr);
-	counters_add_why(e->cur, pi.proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
+	classify_packet(e->cfg.reg, e->flows, pi, &cr);
+	counters_add_why(e->cur, pi->proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
 	    cr.port, f->wirelen, cr.reason);
 	if (e->ua != NULL && !cr.ephemeral)
-		engine_unassigned(e, &pi, cr.port, f);
+		engine_unassigned(e, pi, cr.port, f);
 }
 
 /*

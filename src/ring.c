@@ -11,11 +11,14 @@
  * Sleeping: each side has a wake word (cseq for the consumer, pseq for the
  * producer) that the other side bumps after every move, and a flag saying
  * it may be asleep.  The sleeper sets its flag, reads its word, re-checks
- * its condition, and sleeps only while the word is unchanged; the mover
- * changes the state, bumps the word, and makes the wake call only if the
- * flag is set.  With sequentially consistent atomics either the sleeper
- * sees the move or the mover sees the flag, so no wake-up is lost and an
- * idle hand-over costs no system call.
+ * its condition (fewer than RING_WAKE batches of work), and sleeps only
+ * while the word is unchanged; the mover changes the state, bumps the
+ * word, and makes the wake call only if the flag is set and there is now
+ * RING_WAKE batches of work.  With sequentially consistent atomics either
+ * the sleeper sees the move or the mover sees the flag, so no wake-up is
+ * lost; only the sleeper changes what the mover compares with RING_WAKE,
+ * so the work seen by the mover can only have grown.  Closing and
+ * cancelling always wake.
  */
 #define _GNU_SOURCE		/* syscall(); this file only */
 
@@ -31,19 +34,38 @@
 #include <sys/syscall.h>
 #endif
 
+#include "portclass/engine.h"
 #include "portclass/ring.h"
 #include "portclass/xmalloc.h"
 
 /*
- * Polls of the other side before sleeping.  Spinning pays only when the
- * other thread has a core of its own; on this project's shared two-core
- * machine, with a fuzzer holding one core, 4096 polls made --threads 2
- * about 30 % slower than 0 or 256 (docs/performance.md), so the spin is
- * kept short and the futex does the waiting.
+ * A side with nothing to do polls the other RING_SPINS times with PAUSE,
+ * then sleeps.  A longer spin does not pay here: a hypervisor takes a
+ * vCPU that pauses in a loop for a waiting lock holder, and a vCPU that
+ * spins while the host runs both on one core takes the time the other
+ * thread needed (docs/performance.md).
  */
 #ifndef RING_SPINS
 #define RING_SPINS	128
 #endif
+
+/*
+ * A sleeping side is woken only once the other has made room for
+ * RING_WAKE batches of work: a futex wake is a system call, and in a VM
+ * an interrupt to the other vCPU, so waking the consumer for every batch
+ * cost the reader about 9 % of its time.  With half the ring, one wake
+ * covers thousands of frames and the producer still has slots to fill.
+ */
+#define RING_WAKE	(RING_SLOTS / 2)
+
+/* A copied frame and a decoded one always fit in an empty batch. */
+_Static_assert(RING_COPY_MAX <= RING_BATCH_BYTES,
+    "RING_COPY_MAX must fit in a batch");
+_Static_assert(sizeof(struct ring_decoded) + 16 <= RING_BATCH_BYTES,
+    "a decoded frame must fit in a batch");
+
+/* Alignment of a struct ring_decoded in a batch's data. */
+#define RING_ALIGN	_Alignof(struct ring_decoded)
 
 struct ring {
 	struct ring_batch	 slot[RING_SLOTS];
@@ -65,10 +87,9 @@ struct ring {
 	atomic_int		 prod_sleeps;
 };
 
-static void	ring_relax(void);
+static int	ring_poll(int *);
 static struct ring_batch *ring_acquire(struct ring *);
 static void	ring_publish(struct ring *);
-static void	ring_wait_drained(struct ring *);
 
 void
 ring_wait_word(void *word, uint32_t val)
@@ -97,12 +118,16 @@ ring_wake_word(void *word)
 #endif
 }
 
-static void
-ring_relax(void)
+/* One poll of the other side: 1 to poll again, 0 to sleep. */
+static int
+ring_poll(int *spins)
 {
+	if ((*spins)++ >= RING_SPINS)
+		return (0);
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
 #endif
+	return (1);
 }
 
 struct ring *
@@ -166,13 +191,11 @@ ring_acquire(struct ring *r)
 		if (head - atomic_load_explicit(&r->tail,
 		    memory_order_acquire) < RING_SLOTS)
 			break;
-		if (spins++ < RING_SPINS) {
-			ring_relax();
+		if (ring_poll(&spins))
 			continue;
-		}
 		atomic_store(&r->prod_sleeps, 1);
 		seq = atomic_load(&r->pseq);
-		if (head - atomic_load(&r->tail) >= RING_SLOTS &&
+		if (head - atomic_load(&r->tail) > RING_SLOTS - RING_WAKE &&
 		    !atomic_load(&r->cancelled))
 			ring_wait_word(&r->pseq, seq);
 		atomic_store(&r->prod_sleeps, 0);
@@ -188,36 +211,55 @@ ring_acquire(struct ring *r)
 static void
 ring_publish(struct ring *r)
 {
+	unsigned int	head;
+
 	if (r->fill == NULL)
 		return;
 	r->fill = NULL;
-	atomic_fetch_add(&r->head, 1);
+	head = atomic_fetch_add(&r->head, 1) + 1;
 	atomic_fetch_add(&r->cseq, 1);
-	if (atomic_load(&r->cons_sleeps))
+	if (atomic_load(&r->cons_sleeps) &&
+	    head - atomic_load(&r->tail) >= RING_WAKE)
 		ring_wake_word(&r->cseq);
 }
 
-/* Producer: wait until the consumer released every published batch. */
-static void
-ring_wait_drained(struct ring *r)
+/*
+ * Producer: the batch to add need bytes of data to, publishing the one
+ * being filled first if it is full; NULL once cancelled.  Out of line, so
+ * that the per-frame path in ring_push() stays a leaf.
+ */
+static struct ring_batch *
+ring_room(struct ring *r, size_t need)
 {
-	unsigned int	head, seq;
-	int		spins = 0;
+	struct ring_batch	*b = r->fill;
 
-	head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	while (!atomic_load(&r->cancelled) &&
-	    atomic_load_explicit(&r->tail, memory_order_acquire) != head) {
-		if (spins++ < RING_SPINS) {
-			ring_relax();
-			continue;
-		}
-		atomic_store(&r->prod_sleeps, 1);
-		seq = atomic_load(&r->pseq);
-		if (atomic_load(&r->tail) != head &&
-		    !atomic_load(&r->cancelled))
-			ring_wait_word(&r->pseq, seq);
-		atomic_store(&r->prod_sleeps, 0);
+	if (b != NULL && (b->nframes == RING_BATCH_FRAMES ||
+	    need > RING_BATCH_BYTES - b->used)) {
+		ring_publish(r);
+		b = NULL;
 	}
+	if (b == NULL)
+		b = ring_acquire(r);
+	return (b);
+}
+
+/* Producer: a frame too large to copy, decoded here. */
+static void
+ring_push_decoded(struct ring *r, const struct capture_frame *f)
+{
+	struct ring_batch	*b;
+	struct ring_decoded	*d;
+	size_t			 at;
+
+	if ((b = ring_room(r, sizeof(*d) + RING_ALIGN - 1)) == NULL)
+		return;
+	at = (b->used + RING_ALIGN - 1) & ~(size_t)(RING_ALIGN - 1);
+	d = (struct ring_decoded *)(void *)(b->data + at);
+	d->dr = engine_decode(f, &d->pi);
+	b->frames[b->nframes] = *f;
+	b->frames[b->nframes].data = (const uint8_t *)d;
+	b->nframes++;
+	b->used = at + sizeof(*d);
 }
 
 void
@@ -226,30 +268,23 @@ ring_push(void *ctx, const struct capture_frame *f)
 	struct ring		*r = ctx;
 	struct ring_batch	*b = r->fill;
 	struct capture_frame	*fr;
+	size_t			 used;
 
-	if (b != NULL && b->nframes > 0 && (b->nframes == RING_BATCH_FRAMES ||
-	    f->caplen > RING_BATCH_BYTES - b->used)) {
-		ring_publish(r);
-		b = NULL;
-	}
-	if (b == NULL && (b = ring_acquire(r)) == NULL)
-		return;
-	if (f->caplen > RING_BATCH_BYTES) {
-		/*
-		 * Larger than any batch (a pcapng block may hold 16 MiB):
-		 * lend libpcap's bytes, which stay valid until we return.
-		 */
-		b->frames[0] = *f;
-		b->nframes = 1;
-		ring_publish(r);
-		ring_wait_drained(r);
+	if (f->caplen > RING_COPY_MAX) {
+		ring_push_decoded(r, f);
 		return;
 	}
+	if (b == NULL || b->nframes == RING_BATCH_FRAMES ||
+	    f->caplen > RING_BATCH_BYTES - b->used) {
+		if ((b = ring_room(r, f->caplen)) == NULL)
+			return;
+	}
+	used = b->used;
 	fr = &b->frames[b->nframes++];
 	*fr = *f;
-	fr->data = b->data + b->used;
-	memcpy(b->data + b->used, f->data, f->caplen);
-	b->used += f->caplen;
+	fr->data = b->data + used;
+	memcpy(b->data + used, f->data, f->caplen);
+	b->used = used + f->caplen;
 }
 
 void
@@ -280,13 +315,11 @@ ring_next(struct ring *r)
 				break;
 			return (NULL);
 		}
-		if (spins++ < RING_SPINS) {
-			ring_relax();
+		if (ring_poll(&spins))
 			continue;
-		}
 		atomic_store(&r->cons_sleeps, 1);
 		seq = atomic_load(&r->cseq);
-		if (atomic_load(&r->head) == tail &&
+		if (atomic_load(&r->head) - tail < RING_WAKE &&
 		    !atomic_load(&r->closed))
 			ring_wait_word(&r->cseq, seq);
 		atomic_store(&r->cons_sleeps, 0);
@@ -298,12 +331,15 @@ ring_next(struct ring *r)
 void
 ring_release(struct ring *r)
 {
+	unsigned int	tail;
+
 	if (!r->taken)
 		return;
 	r->taken = 0;
-	atomic_fetch_add(&r->tail, 1);
+	tail = atomic_fetch_add(&r->tail, 1) + 1;
 	atomic_fetch_add(&r->pseq, 1);
-	if (atomic_load(&r->prod_sleeps))
+	if (atomic_load(&r->prod_sleeps) &&
+	    RING_SLOTS - (atomic_load(&r->head) - tail) >= RING_WAKE)
 		ring_wake_word(&r->pseq);
 }
 

@@ -504,6 +504,8 @@ run_file_threaded(struct run_config *rc, struct capture *cap,
 					    SIGHUP };
 	struct run_reader		 rd;
 	const struct ring_batch		*b;
+	const struct ring_decoded	*d;
+	const struct capture_frame	*fr;
 	sigset_t			 old;
 	pthread_t			 tid;
 	size_t				 i;
@@ -525,8 +527,13 @@ run_file_threaded(struct run_config *rc, struct capture *cap,
 		return (-1);
 	}
 	while ((b = ring_next(rd.ring)) != NULL) {
-		for (i = 0; i < b->nframes; i++)
-			engine_frame(rc->eng, &b->frames[i]);
+		for (i = 0; i < b->nframes; i++) {
+			fr = &b->frames[i];
+			if ((d = ring_decoded(fr)) != NULL)
+				engine_decoded(rc->eng, fr, d->dr, &d->pi);
+			else
+				engine_frame(rc->eng, fr);
+		}
 		ring_release(rd.ring);
 		run_flags(rc);
 		if (engine_sink_failed(rc->eng)) {

@@ -5,7 +5,8 @@
 # pcaps/ (the broken ones of pcaps/bad/ included) and in
 # ../shared/pcaps/real/, alone and all in one run, with and without
 # packet-time intervals.  Also: a generated capture spanning many ring
-# batches, a frame too large for any batch (lent, not copied), and SIGINT
+# batches, a frame too large for any batch (decoded by the reader, not
+# copied), and SIGINT
 # stopping a threaded run part-way with a final report.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -63,7 +64,7 @@ else
 fi
 
 # A frame of 200000 bytes, more than a batch holds, between two small
-# ones: classic pcap, little-endian, snaplen 262144, Ethernet.
+# ones (frames over RING_COPY_MAX are decoded by the reader thread): classic pcap, little-endian, snaplen 262144, Ethernet.
 le32() {
 	local s
 	s=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) \

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "portclass/capture.h"
+#include "portclass/decode.h"
 #include "portclass/report.h"
 #include "portclass/sink.h"
 
@@ -129,6 +130,17 @@ void		 engine_set_registry(struct engine *, const struct registry *);
 
 /* capture_cb: count one frame.  ctx is the struct engine. */
 void		 engine_frame(void *ctx, const struct capture_frame *);
+
+/*
+ * engine_frame() in two steps, for --threads 2, where the reader thread
+ * may decode a frame and the classifying thread counts it.
+ * engine_decode() reads only the frame (no engine state), so any thread
+ * may call it; engine_decoded() counts the frame with what it returned.
+ */
+enum decode_result engine_decode(const struct capture_frame *,
+		    struct pkt_info *);
+void		 engine_decoded(struct engine *, const struct capture_frame *,
+		    enum decode_result, const struct pkt_info *);
 
 /*
  * Emit the last interval (if any) and the run report.  files_failed is

@@ -2,16 +2,18 @@
  * ring.h - hand frames from a reader thread to a classifier thread.
  *
  * A single-producer, single-consumer ring of RING_SLOTS preallocated
- * batches.  The producer (the thread in libpcap) copies each frame into
- * the batch it is filling, because libpcap reuses its buffer for the next
- * read; a full batch is published with one release store, so the two
- * threads synchronise once per batch, never per frame.  A frame too large
- * for a batch is lent instead of copied: the producer publishes it alone
- * and waits until the consumer is done with it.
+ * batches.  libpcap reuses its buffer for the next read, so the producer
+ * (the thread in libpcap) keeps what the consumer needs of each frame in
+ * the batch it is filling: a small frame is copied whole; a larger one is
+ * decoded on the spot (engine_decode(), a pure function) and only the
+ * decoded headers are kept, which costs less than copying up to 16 MiB
+ * and gives the consumer the very answer it would have computed.  A full
+ * batch is published with one release store, so the two threads
+ * synchronise once per batch, never per frame.
  *
- * Either side that finds nothing to do spins briefly, then sleeps on a
- * futex (Linux; elsewhere a short nanosleep) until the other side moves.
- * Nothing allocates after ring_new().
+ * Either side that finds nothing to do polls briefly, then sleeps on a
+ * futex (Linux; elsewhere a short nanosleep) until the other side has
+ * made room for half a ring of work.  Nothing allocates after ring_new().
  */
 #ifndef PORTCLASS_RING_H
 #define PORTCLASS_RING_H
@@ -20,14 +22,45 @@
 #include <stdint.h>
 
 #include "portclass/capture.h"
+#include "portclass/decode.h"
 
-#define RING_SLOTS		8		/* batches in flight */
+/*
+ * 16 batches of up to 1024 frames: about 1.7 MB, more than a core's L2
+ * cache here, so the producer rarely writes a line that the consumer
+ * still holds (measured in docs/performance.md).
+ */
+#ifndef RING_SLOTS
+#define RING_SLOTS		16		/* batches in flight */
+#endif
+#ifndef RING_BATCH_FRAMES
 #define RING_BATCH_FRAMES	1024		/* frames per batch, at most */
-#define RING_BATCH_BYTES	(128 * 1024)	/* captured bytes per batch */
+#endif
+#ifndef RING_BATCH_BYTES
+#define RING_BATCH_BYTES	(64 * 1024)	/* data bytes per batch */
+#endif
+/* Frames up to this many captured bytes are copied, larger ones decoded. */
+#ifndef RING_COPY_MAX
+#define RING_COPY_MAX		256
+#endif
 
-/* One batch as the consumer sees it: nframes frames, data inside. */
+/* A frame the producer decoded: what engine_decode() returned. */
+struct ring_decoded {
+	enum decode_result	dr;
+	struct pkt_info		pi;
+};
+
+/*
+ * One batch as the consumer sees it: nframes frames.  frames[i].data
+ * points into data: at a copy of the frame's bytes when its caplen is at
+ * most RING_COPY_MAX, else at a struct ring_decoded (ring_decoded()).
+ */
 struct ring_batch {
-	struct capture_frame	*frames;	/* RING_BATCH_FRAMES */
+	/*
+	 * One cache line per batch: the producer bumps nframes and used on
+	 * every frame, and must not share a line with the batch that the
+	 * consumer is reading, or the line moves between cores per frame.
+	 */
+	_Alignas(64) struct capture_frame *frames; /* RING_BATCH_FRAMES */
 	uint8_t			*data;		/* RING_BATCH_BYTES */
 	size_t			 nframes;
 	size_t			 used;		/* bytes of data in use */
@@ -35,13 +68,22 @@ struct ring_batch {
 
 struct ring;
 
+/* What the producer decoded of f, or NULL: f's bytes are there to read. */
+static inline const struct ring_decoded *
+ring_decoded(const struct capture_frame *f)
+{
+	if (f->caplen <= RING_COPY_MAX)
+		return (NULL);
+	return ((const struct ring_decoded *)(const void *)f->data);
+}
+
 /* A new, empty ring; startup allocation, never fails. */
 struct ring	*ring_new(void);
 void		 ring_free(struct ring *);
 
 /*
- * Producer: add a copy of f (its bytes included) to the batch being
- * filled, publishing that batch first if f does not fit.  Waits while
+ * Producer: add f to the batch being filled (its bytes, or its decoded
+ * headers), publishing that batch first if f does not fit.  Waits while
  * every slot is full.  Does nothing once the consumer cancelled.
  * Matches capture_cb, with the ring as ctx.
  */
