@@ -226,6 +226,64 @@ test_default_lookups(void **state)
 
 /* ---- format detection --------------------------------------------------- */
 
+/*
+ * Statuses in the dynamic range: a row there, a local entry there, and
+ * the ports around them, which stay dynamic.  registry_status() answers
+ * that range from a bitmap before the status bytes; this checks the two
+ * agree after a load, an added local entry and a later load.
+ */
+static void
+test_dynamic_range_status(void **state)
+{
+	struct registry	*reg;
+	char		 err[PC_ERRBUF_SIZE] = "";
+	const char	*more = CSV_HEADER "late,65000,udp,Late one,,,,,,,,\r\n";
+
+	(void)state;
+	reg = load_str("dyn.csv", CSV_HEADER
+	    "hi,50000,tcp,A high one,,,,,,,,\r\n"
+	    "edge,49152,udp,The first dynamic port,,,,,,,,\r\n"
+	    "top,65535,sctp,The last port,,,,,,,,\r\n");
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50000),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49999),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50001),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 50000),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 49152),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDPLITE, 49152),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_SCTP, 65535),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_SCTP, 65534),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
+	    REG_UNASSIGNED);
+
+	assert_int_equal(registry_add_local(reg, PC_PROTO_UDP, 60001, "mine",
+	    NULL), 0);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60001), REG_LOCAL);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60000),
+	    REG_DYNAMIC);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 60001),
+	    REG_DYNAMIC);
+
+	/* A later load keeps what earlier ones and the local entry said. */
+	assert_int_equal(registry_load_buffer(reg, "more.csv", more,
+	    strlen(more), err), 0);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 65000),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60001), REG_LOCAL);
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50000),
+	    REG_ASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 64999),
+	    REG_DYNAMIC);
+	registry_free(reg);
+}
+
 static void
 test_detect_csv(void **state)
 {
@@ -902,6 +960,7 @@ main(void)
 		cmocka_unit_test(test_legacy_2005),
 		cmocka_unit_test(test_etc_services),
 		cmocka_unit_test(test_override_default_with_file),
+		cmocka_unit_test(test_dynamic_range_status),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
