@@ -25,6 +25,8 @@
  * so main flips it itself.  Waits sleep on futexes (ring.h); a report
  * costs each worker a pipe read and a few stores.
  */
+#define _GNU_SOURCE		/* pthread_setname_np(); this file only */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -339,6 +341,24 @@ workers_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * "portclass-w0", ...: top -H, ps -L and /proc/PID/task/TID/comm tell the
+ * workers apart, and bench/live.sh finds them there to cap each one.
+ */
+static void
+workers_name(pthread_t tid, size_t j)
+{
+#ifdef __linux__
+	char	name[16];
+
+	snprintf(name, sizeof(name), "portclass-w%zu", j);
+	(void)pthread_setname_np(tid, name);
+#else
+	(void)tid;
+	(void)j;
+#endif
+}
+
 int
 workers_start(struct workers *ws, char *errbuf)
 {
@@ -357,6 +377,7 @@ workers_start(struct workers *ws, char *errbuf)
 			return (-1);
 		}
 		ws->w[j].started = 1;
+		workers_name(ws->w[j].tid, j);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return (0);
