@@ -259,7 +259,11 @@ engine_set_registry(struct engine *e, const struct registry *reg)
 	e->cfg.reg = reg;
 }
 
-void
+/*
+ * flatten: one thread's per-frame path is decode and count in one body,
+ * with no call between them (about 20 instructions a frame).
+ */
+__attribute__((flatten)) void
 engine_frame(void *ctx, const struct capture_frame *f)
 {
 	struct pkt_info		 pi;
