@@ -9,6 +9,8 @@
 #     baseline FILE
 #     baseline -b BYTES FILE      (row baseline-buf: the same loop, its
 #                                  stream given portclass's stdio buffer)
+#     baseline -m next FILE       (row baseline-next: pcap_next_ex(), the
+#                                  loop as issue 5 describes it)
 #     portclass -F json -r FILE >/dev/null
 #     portclass --threads 2 -F json -r FILE >/dev/null   (row portclass-t2)
 #     tcpdump -r FILE -w /dev/null            (when tcpdump is installed)
@@ -201,14 +203,15 @@ for f in $files; do
 	i=1
 	while [ "$i" -le "$rounds" ]; do
 		if [ $((i % 2)) = 1 ]; then
-			order="baseline baseline-buf portclass portclass-t2 tcpdump"
+			order="baseline baseline-buf baseline-next portclass portclass-t2 tcpdump"
 		else
-			order="tcpdump portclass-t2 portclass baseline-buf baseline"
+			order="tcpdump portclass-t2 portclass baseline-next baseline-buf baseline"
 		fi
 		for prog in $order; do
 			case $prog in
 			baseline) set -- "$baseline" "$f" ;;
 			baseline-buf) set -- "$baseline" -b "$stdiobuf" "$f" ;;
+			baseline-next) set -- "$baseline" -m next "$f" ;;
 			portclass) set -- "$portclass" -F json -r "$f" ;;
 			portclass-t2)
 				set -- "$portclass" --threads 2 -F json -r "$f" ;;
@@ -256,11 +259,11 @@ for f in $files; do
 	END {
 		printf("\n%s: %d frames, %.1f MB, %d rounds; portclass: %s\n",
 		    name, frames, bytes / 1e6, rounds, flowinfo)
-		printf("%-12s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
+		printf("%-13s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
 		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
 		    "peak RSS", "Mpkt/s", "ns/pkt")
-		n = split("baseline baseline-buf portclass portclass-t2 tcpdump",
-		    progs, " ")
+		n = split("baseline baseline-buf baseline-next portclass " \
+		    "portclass-t2 tcpdump", progs, " ")
 		for (k = 1; k <= n; k++) {
 			p = progs[k]
 			if (!seen[p])
@@ -277,7 +280,7 @@ for f in $files; do
 			}
 			mw = median(w, rounds); mc = median(c, rounds)
 			mwr = median(wr, rounds); mcr = median(cr, rounds)
-			printf("%-12s %9.3f %6.1f%% %9.3f %10.2fx %9.2fx %6.1f MiB %9.2f %8.1f\n",
+			printf("%-13s %9.3f %6.1f%% %9.3f %10.2fx %9.2fx %6.1f MiB %9.2f %8.1f\n",
 			    p, mw, (hi - lo) / mw * 100, mc, mwr, mcr, peak[p] / 1024,
 			    frames / mw / 1e6, mw * 1e9 / frames)
 			if (p == "portclass-t2" && mwr > maxr2 + 0)
@@ -291,6 +294,19 @@ for f in $files; do
 					bad = bad sprintf("  %s: peak RSS %.1f MiB > %s MiB\n",
 					    name, peak[p] / 1024, maxrss)
 			}
+		}
+		if (seen["baseline-next"]) {
+			line = "against baseline-next (pcap_next_ex):"
+			n = split("portclass portclass-t2", pcs, " ")
+			for (k = 1; k <= n; k++) {
+				p = pcs[k]
+				if (!seen[p])
+					continue
+				for (r = 1; r <= rounds; r++)
+					wr[r] = wall[p, r] / wall["baseline-next", r]
+				line = line sprintf(" %s %.2fx", p, median(wr, rounds))
+			}
+			print line
 		}
 		if (bad != "") {
 			printf("over target:\n%s", bad)
