@@ -232,9 +232,52 @@ test_default_lookups(void **state)
  * that range from a bitmap before the status bytes; this checks the two
  * agree after a load, an added local entry and a later load.
  */
+struct status_case {
+	unsigned int	proto;
+	uint16_t	port;
+	enum reg_status	want;
+};
+
+static void
+expect_statuses(const struct registry *reg, const struct status_case *c,
+    size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (registry_status(reg, c[i].proto, c[i].port) != c[i].want)
+			fail_msg("proto %u port %u: status %s, want %s",
+			    c[i].proto, (unsigned)c[i].port,
+			    registry_status_name(registry_status(reg,
+			    c[i].proto, c[i].port)),
+			    registry_status_name(c[i].want));
+}
+
 static void
 test_dynamic_range_status(void **state)
 {
+	static const struct status_case	loaded[] = {
+		{ PC_PROTO_TCP, 50000, REG_ASSIGNED },
+		{ PC_PROTO_TCP, 49999, REG_DYNAMIC },
+		{ PC_PROTO_TCP, 50001, REG_DYNAMIC },
+		{ PC_PROTO_UDP, 50000, REG_DYNAMIC },
+		{ PC_PROTO_UDP, 49152, REG_ASSIGNED },
+		{ PC_PROTO_UDPLITE, 49152, REG_ASSIGNED },
+		{ PC_PROTO_SCTP, 65535, REG_ASSIGNED },
+		{ PC_PROTO_SCTP, 65534, REG_DYNAMIC },
+		{ PC_PROTO_TCP, 49151, REG_UNASSIGNED },
+	};
+	static const struct status_case	local[] = {
+		{ PC_PROTO_UDP, 60001, REG_LOCAL },
+		{ PC_PROTO_UDP, 60000, REG_DYNAMIC },
+		{ PC_PROTO_TCP, 60001, REG_DYNAMIC },
+	};
+	static const struct status_case	reloaded[] = {
+		{ PC_PROTO_UDP, 65000, REG_ASSIGNED },
+		{ PC_PROTO_UDP, 60001, REG_LOCAL },
+		{ PC_PROTO_TCP, 50000, REG_ASSIGNED },
+		{ PC_PROTO_UDP, 64999, REG_DYNAMIC },
+	};
 	struct registry	*reg;
 	char		 err[PC_ERRBUF_SIZE] = "";
 	const char	*more = CSV_HEADER "late,65000,udp,Late one,,,,,,,,\r\n";
@@ -244,43 +287,14 @@ test_dynamic_range_status(void **state)
 	    "hi,50000,tcp,A high one,,,,,,,,\r\n"
 	    "edge,49152,udp,The first dynamic port,,,,,,,,\r\n"
 	    "top,65535,sctp,The last port,,,,,,,,\r\n");
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50000),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49999),
-	    REG_DYNAMIC);
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50001),
-	    REG_DYNAMIC);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 50000),
-	    REG_DYNAMIC);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 49152),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDPLITE, 49152),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_SCTP, 65535),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_SCTP, 65534),
-	    REG_DYNAMIC);
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 49151),
-	    REG_UNASSIGNED);
-
+	expect_statuses(reg, loaded, sizeof(loaded) / sizeof(loaded[0]));
 	assert_int_equal(registry_add_local(reg, PC_PROTO_UDP, 60001, "mine",
 	    NULL), 0);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60001), REG_LOCAL);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60000),
-	    REG_DYNAMIC);
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 60001),
-	    REG_DYNAMIC);
-
+	expect_statuses(reg, local, sizeof(local) / sizeof(local[0]));
 	/* A later load keeps what earlier ones and the local entry said. */
 	assert_int_equal(registry_load_buffer(reg, "more.csv", more,
 	    strlen(more), err), 0);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 65000),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 60001), REG_LOCAL);
-	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 50000),
-	    REG_ASSIGNED);
-	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 64999),
-	    REG_DYNAMIC);
+	expect_statuses(reg, reloaded, sizeof(reloaded) / sizeof(reloaded[0]));
 	registry_free(reg);
 }
 
