@@ -25,7 +25,10 @@ echo "== build/test-tsan: e2e_threads and e2e_workers under ThreadSanitizer"
 cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=Debug -DPORTCLASS_WERROR=ON \
 	-DPORTCLASS_TSAN=ON >/dev/null
 cmake --build build/test-tsan -j"$jobs" >/dev/null
+# TSan defers signal handlers (see PC_STOP_LIMIT_MS in e2e_threads.sh);
+# the prompt stop on SIGINT is checked by the two suites above.
 (cd build/test-tsan && TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	PC_STOP_LIMIT_MS=120000 \
 	ctest --output-on-failure -R 'e2e_threads|e2e_workers|test_metrics')
 if [ -f tests/fuzz/CMakeLists.txt ]; then
 	echo "== build/test-fuzz: fuzz targets, short run on the seed corpus"

@@ -97,7 +97,13 @@ if [ -n "${PCAPGEN:-}" ]; then
 	wait "$pid"; rc=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 	check "SIGINT: exit 0 ($rc)" test "$rc" -eq 0
-	check "SIGINT: stopped within 2 s (${ms} ms)" test "$ms" -lt 2000
+	# PC_STOP_LIMIT_MS: scripts/test.sh raises it for ThreadSanitizer,
+	# which runs a signal handler only at the thread's next intercepted
+	# libc call; the reader thread, in libpcap's __fread_chk() and our
+	# futex calls, may make none until the file ends.
+	limit=${PC_STOP_LIMIT_MS:-2000}
+	check "SIGINT: stopped within $limit ms (${ms} ms)" \
+		test "$ms" -lt "$limit"
 	got=$(json_totals run packets <"$tmp/int.out")
 	# A fast build may have read the whole file within the 0.3 s.
 	check "SIGINT: a final report of what was read (${got:-none})" \
