@@ -40,10 +40,11 @@
 
 /*
  * A side with nothing to do polls the other RING_SPINS times with PAUSE,
- * then sleeps.  A longer spin does not pay here: a hypervisor takes a
- * vCPU that pauses in a loop for a waiting lock holder, and a vCPU that
- * spins while the host runs both on one core takes the time the other
- * thread needed (docs/performance.md).
+ * then sleeps.  Longer spins measured slower here, probably because the
+ * hypervisor takes a vCPU that pauses in a loop for a lock waiter and
+ * deschedules it (pause-loop exiting), and a vCPU that spins while the
+ * host runs both on one core takes the time the other thread needed
+ * (docs/performance.md).
  */
 #ifndef RING_SPINS
 #define RING_SPINS	128
