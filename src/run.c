@@ -72,6 +72,7 @@ static volatile sig_atomic_t	run_stop_ncaps;
 static void	run_on_signal(int);
 static int64_t	run_now_ms(void);
 static void	run_flags(struct run_config *);
+static int64_t	run_wait_ms(struct run_config *);
 static void	run_reload(struct run_config *);
 static void	run_dispatch(struct run_config *, struct pollfd *, size_t *,
 		    size_t *);
@@ -273,11 +274,25 @@ run_drain(struct run_config *rc, struct pollfd *pfd, size_t *alive,
 	}
 }
 
+/* How long a live loop may wait: RUN_POLL_MS, or less up to the next cut. */
+static int64_t
+run_wait_ms(struct run_config *rc)
+{
+	int64_t	now, deadline, wait;
+
+	now = run_now_ms();
+	wait = RUN_POLL_MS;
+	deadline = engine_deadline(rc->eng);
+	if (deadline != INT64_MAX && deadline * 1000 - now < wait)
+		wait = deadline * 1000 - now;
+	return (wait < 0 ? 0 : wait);
+}
+
 void
 run_live(struct run_config *rc, size_t *failed)
 {
 	struct pollfd	*pfd;
-	int64_t		 now, deadline, wait;
+	int64_t		 wait;
 	size_t		 k, alive = rc->ncaps;
 
 	pfd = xcalloc(rc->ncaps > 0 ? rc->ncaps : 1, sizeof(*pfd));
@@ -296,13 +311,7 @@ run_live(struct run_config *rc, size_t *failed)
 		if (run_sig_report)
 			run_drain(rc, pfd, &alive, failed);
 		run_flags(rc);
-		now = run_now_ms();
-		wait = RUN_POLL_MS;
-		deadline = engine_deadline(rc->eng);
-		if (deadline != INT64_MAX && deadline * 1000 - now < wait)
-			wait = deadline * 1000 - now;
-		if (wait < 0)
-			wait = 0;
+		wait = run_wait_ms(rc);
 		if (poll(pfd, rc->ncaps, (int)wait) == -1 && errno != EINTR) {
 			log_warn("poll");
 			(*failed)++;
@@ -324,7 +333,7 @@ run_live_workers(struct run_config *rc, size_t *failed)
 {
 	char		errbuf[PC_ERRBUF_SIZE];
 	struct timespec	ts;
-	int64_t		now, deadline, wait;
+	int64_t		wait;
 
 	if (rc->clock == ENGINE_CLOCK_WALL)
 		engine_start(rc->eng, run_now_ms() / 1000);
@@ -343,11 +352,7 @@ run_live_workers(struct run_config *rc, size_t *failed)
 			nanosleep(&ts, NULL);
 		}
 		run_flags(rc);
-		now = run_now_ms();
-		wait = RUN_POLL_MS;
-		deadline = engine_deadline(rc->eng);
-		if (deadline != INT64_MAX && deadline * 1000 - now < wait)
-			wait = deadline * 1000 - now;
+		wait = run_wait_ms(rc);
 		if (wait > 0)
 			(void)poll(NULL, 0, (int)wait);	/* a signal cuts it */
 	}

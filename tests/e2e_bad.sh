@@ -11,18 +11,6 @@ set -u
 bad="$PC_SOURCE_DIR/pcaps/bad"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() {	# check NAME COMMAND...: run, count a pass or a failure
-	local name=$1; shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
-
 # udp53 FILE: packets of the run report's domain 53/udp row.
 udp53() {
 	json_service_rows run <"$1" | awk -F'\t' '$1 == "udp" && $2 == 53 { s += $3 }
@@ -94,5 +82,4 @@ if [ -x "$replay" ]; then
 	    "$replay" "$bad" >/dev/null
 fi
 
-echo "e2e_bad: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_summary

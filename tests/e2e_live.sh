@@ -13,14 +13,6 @@ set -u
 . "$(dirname "$0")/netns.sh"
 netns_setup
 
-# expect FILE PROTO PORT N: the run report counted N packets there
-expect() {
-	local got
-	got=$(run_packets "$1" "$2" "$3")
-	check "$(basename "$1" .out): $2/$3 has $4 packets (got $got)" \
-		test "$got" -eq "$4"
-}
-
 # The known mix, sent to ADDR: returns the SCTP expectation in $sctp_pk.
 # TCP: 4 packets per accepted connection (SYN, SYN+ACK, ACK, RST), 2 per
 # refused one (SYN, RST).  UDP: one packet per datagram; the ICMP port

@@ -27,17 +27,6 @@ command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] ||
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {
-	local name=$1; shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
-
 CAP_PLAIN_KIB=$((64 * 1024))
 CAP_SAN_KIB=$((128 * 1024))
 SCAN_GROWTH_KIB=${SCAN_GROWTH_KIB:-4096}
@@ -103,5 +92,4 @@ check "--flows 1000 evicts more than the default cache" \
 check "--flows 1000 counts the same packets" test \
 	"$(json_totals run packets <"$tmp/small.json")" = 200000
 
-echo "e2e_scan: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_summary

@@ -10,13 +10,6 @@ set -u
 . "$(dirname "$0")/netns.sh"
 netns_setup
 
-expect() {
-	local got
-	got=$(run_packets "$1" "$2" "$3")
-	check "$(basename "$1" .out): $2/$3 has $4 packets (got $got)" \
-		test "$got" -eq "$4"
-}
-
 pc_listen 10.77.0.1 22 80 443
 pc_start w2 -F json -t 1 --workers 2 -i "$IF_A"
 check "one listening line naming the workers" \

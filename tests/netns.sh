@@ -117,3 +117,11 @@ run_packets() {
 	json_service_rows run <"$1" | awk -F'\t' -v p="$2" -v n="$3" \
 	    '$1 == p && $2 == n { s += $3 } END { print s + 0 }'
 }
+
+# expect FILE PROTO PORT N: check that the run report counted N packets there
+expect() {
+	local got
+	got=$(run_packets "$1" "$2" "$3")
+	check "$(basename "$1" .out): $2/$3 has $4 packets (got $got)" \
+		test "$got" -eq "$4"
+}
