@@ -12,8 +12,10 @@
  * a 4-byte (port, protocol, pad) key with a multiplicative hash and buckets
  * sized up front, since registry_lookup() runs once or twice per packet.
  * Strings, entries and name arrays live in one arena freed by
- * registry_free().  This is the only file that includes uthash.h (flow.c
- * aside).  Formats and policies are described in registry.h.
+ * registry_free(), except the strings of a build-time image
+ * (registry_image.h), which stay in the image's constant pool.  This is
+ * the only file that includes uthash.h (flow.c aside).  Formats and
+ * policies are described in registry.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -28,11 +30,8 @@
 #include "portclass/log.h"
 #include "portclass/proto.h"
 #include "portclass/registry.h"
+#include "portclass/registry_image.h"
 #include "portclass/xmalloc.h"
-
-/* The build embeds data/service-names-port-numbers.csv (tools/embed.c). */
-extern const unsigned char	registry_default_data[];
-extern const size_t		registry_default_data_len;
 
 /*
  * uthash hooks.  An allocation failure inside uthash leaves the table
@@ -111,22 +110,13 @@ struct registry_arena {
 struct registry {
 	struct registry_entry	*table;		/* uthash head */
 	/*
-	 * The status of every (proto, port), one byte each, rebuilt from the
-	 * table after each load.  The service-port rule asks for two statuses
-	 * per packet; a 256 KiB array that stays in cache answers that with
-	 * one load instead of a hash probe.  Names are looked up in the table
-	 * only when a report is written.
+	 * The class (registry.h) of every (proto, port), one byte each,
+	 * allocated with the registry and rebuilt from the table after each
+	 * load.  The service-port rule reads two classes per packet; a 256 KiB
+	 * array answers each with one load instead of a hash probe.  Names
+	 * are looked up in the table only when a report is written.
 	 */
 	uint8_t			*status;	/* [proto * NPORTS + port] */
-	/*
-	 * One bit per dynamic-range port, set where its status is not
-	 * REG_DYNAMIC (an old assignment, a --map entry).  Client ports are
-	 * mostly drawn from that range: 2 KiB per protocol stay in the L1
-	 * cache, where their 16 KiB of status bytes did not (perf: a quarter
-	 * of engine_decoded's samples sat on that load).
-	 */
-	uint8_t			 dynset[REGISTRY_NPROTO]
-				    [(REGISTRY_NPORTS - PORT_DYNAMIC_MIN) / 8];
 	struct registry_arena	 arena;
 	const char		*source;
 	char			 date[11];	/* YYYY-MM-DD or "" */
@@ -843,21 +833,34 @@ registry_find(const struct registry *reg, unsigned int proto, uint16_t port)
 	return (e);
 }
 
-/* Set the status of (proto, port) in the flat index and dynset. */
+/* RFC 6335 section 6: the range a port number falls in. */
+static unsigned int
+registry_range(uint16_t port)
+{
+	if (port <= PORT_SYSTEM_MAX)
+		return (REG_RANGE_SYSTEM);
+	if (port <= PORT_USER_MAX)
+		return (REG_RANGE_USER);
+	return (REG_RANGE_DYNAMIC);
+}
+
+/* What a port that no load mentioned is: its range decides. */
+static uint8_t
+registry_default_class(uint16_t port)
+{
+	unsigned int	rg = registry_range(port);
+
+	return (REG_CLASS(rg == REG_RANGE_DYNAMIC ? REG_DYNAMIC :
+	    REG_UNASSIGNED, rg));
+}
+
+/* Set the status of (proto, port) in the flat index. */
 static void
 registry_set_status(struct registry *reg, size_t proto, uint16_t port,
     enum reg_status st)
 {
-	unsigned int	i;
-
-	reg->status[proto * REGISTRY_NPORTS + port] = (uint8_t)st;
-	if (port < PORT_DYNAMIC_MIN)
-		return;
-	i = port - PORT_DYNAMIC_MIN;
-	if (st == REG_DYNAMIC)
-		reg->dynset[proto][i / 8] &= (uint8_t)~(1U << (i % 8));
-	else
-		reg->dynset[proto][i / 8] |= (uint8_t)(1U << (i % 8));
+	reg->status[proto * REGISTRY_NPORTS + port] =
+	    REG_CLASS(st, registry_range(port));
 }
 
 /* Rebuild the flat status index from the table (see struct registry). */
@@ -865,23 +868,23 @@ static void
 registry_index(struct registry *reg)
 {
 	struct registry_entry	*e, *tmp;
+	uint8_t			*row;
 	size_t			 proto;
 
-	if (reg->status == NULL)
-		reg->status = xmalloc((size_t)REGISTRY_NPROTO *
-		    REGISTRY_NPORTS);
 	for (proto = 0; proto < REGISTRY_NPROTO; proto++) {
-		memset(reg->status + proto * REGISTRY_NPORTS, REG_UNASSIGNED,
-		    PORT_DYNAMIC_MIN);
-		memset(reg->status + proto * REGISTRY_NPORTS + PORT_DYNAMIC_MIN,
-		    REG_DYNAMIC, REGISTRY_NPORTS - PORT_DYNAMIC_MIN);
+		row = reg->status + proto * REGISTRY_NPORTS;
+		memset(row, registry_default_class(0), PORT_SYSTEM_MAX + 1);
+		memset(row + PORT_SYSTEM_MAX + 1,
+		    registry_default_class(PORT_SYSTEM_MAX + 1),
+		    PORT_DYNAMIC_MIN - (PORT_SYSTEM_MAX + 1));
+		memset(row + PORT_DYNAMIC_MIN,
+		    registry_default_class(PORT_DYNAMIC_MIN),
+		    REGISTRY_NPORTS - PORT_DYNAMIC_MIN);
 	}
-	memset(reg->dynset, 0, sizeof(reg->dynset));
 	HASH_ITER(hh, reg->table, e, tmp)
 		registry_set_status(reg, e->key.proto, e->key.port,
 		    e->svc.status);
 }
-
 
 /*
  * Merge the parsed rows into reg.  Cannot fail: only allocation could, and
@@ -999,7 +1002,12 @@ registry_merge(struct registry *reg, struct registry_load *ld)
 struct registry *
 registry_new(void)
 {
-	return (xcalloc(1, sizeof(struct registry)));
+	struct registry	*reg;
+
+	reg = xcalloc(1, sizeof(*reg));
+	reg->status = xmalloc((size_t)REGISTRY_NPROTO * REGISTRY_NPORTS);
+	registry_index(reg);
+	return (reg);
 }
 
 void
@@ -1093,15 +1101,138 @@ registry_load_file(struct registry *reg, const char *path, char *errbuf)
 	return (rv);
 }
 
-int
-registry_load_default(struct registry *reg, char *errbuf)
+/*
+ * Check an image whole before any of it is used, so that a bad one changes
+ * nothing and cannot make a pointer outside its pool: the pool ends in a
+ * NUL and every offset falls inside it, so every string ends inside it.
+ * Entries in strictly increasing (proto, port) order are each stored once,
+ * as uthash needs.
+ */
+static int
+registry_image_check(struct registry_load *ld,
+    const struct registry_image *img)
 {
-	int	rv;
+	const struct registry_image_entry	*ie;
+	const struct registry_image_range	*ir;
+	size_t					 i;
+	uint32_t				 key, last = 0;
 
-	rv = registry_load_buffer(reg, "embedded IANA CSV",
-	    (const char *)registry_default_data, registry_default_data_len,
-	    errbuf);
-	return (rv);
+	if (img->poollen > 0 && img->pool[img->poollen - 1] != '\0')
+		return (registry_error(ld, 0, "image pool not terminated"));
+	for (i = 0; i < img->nnames; i++)
+		if (img->names[i] >= img->poollen)
+			return (registry_error(ld, 0,
+			    "image name %zu outside the pool", i));
+	for (i = 0; i < img->nentries; i++) {
+		ie = &img->entries[i];
+		key = (uint32_t)ie->proto << 16 | ie->port;
+		if (ie->proto >= REGISTRY_NPROTO || (i > 0 && key <= last) ||
+		    (ie->status != REG_ASSIGNED &&
+		    ie->status != REG_RESERVED) ||
+		    (ie->status == REG_RESERVED && ie->nnames > 0) ||
+		    ie->first > img->nnames ||
+		    ie->nnames > img->nnames - ie->first ||
+		    (ie->desc != REGISTRY_IMAGE_NONE &&
+		    ie->desc >= img->poollen))
+			return (registry_error(ld, 0,
+			    "image entry %zu (%u/%u) is bad", i, ie->port,
+			    ie->proto));
+		last = key;
+	}
+	for (i = 0; i < img->nunassigned; i++) {
+		ir = &img->unassigned[i];
+		if (ir->proto >= REGISTRY_NPROTO || ir->lo > ir->hi)
+			return (registry_error(ld, 0,
+			    "image range %zu is bad", i));
+	}
+	if (img->date[0] != '\0' &&
+	    strnlen(img->date, sizeof(ld->date)) != sizeof(ld->date) - 1)
+		return (registry_error(ld, 0, "image date is not YYYY-MM-DD"));
+	return (0);
+}
+
+/*
+ * Build entries from an image (registry_image.h): the same table a load of
+ * the original file gives, with no parsing.  Entries and name arrays take
+ * two arena allocations; names and descriptions point into the pool.
+ * Entries with the same names in a row (a range such as x11 6000-6063)
+ * share one name array, which is safe because only registry_merge()
+ * writes names, and only into entries it has just allocated.
+ */
+int
+registry_load_image(struct registry *reg, const struct registry_image *img,
+    const char *name, char *errbuf)
+{
+	struct registry_load			 ld;
+	const struct registry_image_entry	*ie;
+	const struct registry_image_range	*ir;
+	struct registry_entry			*ents = NULL, *e;
+	const char				**names = NULL;
+	size_t					 i;
+	unsigned int				 port;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.name = name;
+	ld.errbuf = errbuf;
+	if (registry_image_check(&ld, img) == -1)
+		return (-1);
+
+	/*
+	 * What the image says about a port replaces what earlier loads said
+	 * (registry_merge()); an empty registry, the usual case, has nothing
+	 * to drop.
+	 */
+	if (reg->table != NULL) {
+		for (i = 0; i < img->nunassigned; i++) {
+			ir = &img->unassigned[i];
+			for (port = ir->lo; port <= ir->hi; port++) {
+				e = registry_find(reg, ir->proto,
+				    (uint16_t)port);
+				if (e != NULL)
+					HASH_DEL(reg->table, e);
+			}
+		}
+		for (i = 0; i < img->nentries; i++) {
+			ie = &img->entries[i];
+			e = registry_find(reg, ie->proto, ie->port);
+			if (e != NULL)
+				HASH_DEL(reg->table, e);
+		}
+	}
+
+	if (img->nnames > 0) {
+		names = registry_arena_alloc(&reg->arena,
+		    img->nnames * sizeof(*names));
+		for (i = 0; i < img->nnames; i++)
+			names[i] = img->pool + img->names[i];
+	}
+	if (img->nentries > 0)
+		ents = registry_arena_alloc(&reg->arena,
+		    img->nentries * sizeof(*ents));
+	for (i = 0; i < img->nentries; i++) {
+		ie = &img->entries[i];
+		e = &ents[i];
+		/* Each entry written once, the key's pad byte zeroed with it. */
+		*e = (struct registry_entry){
+			.key = { .port = ie->port, .proto = ie->proto },
+			.svc = { .port = ie->port, .proto = ie->proto,
+			    .status = ie->status }
+		};
+		if (ie->nnames > 0) {
+			e->names = names + ie->first;
+			e->svc.names = e->names;
+			e->svc.nnames = ie->nnames;
+			e->svc.name = e->names[0];
+		}
+		if (ie->desc != REGISTRY_IMAGE_NONE)
+			e->svc.description = img->pool + ie->desc;
+		HASH_ADD(hh, reg->table, key, sizeof(e->key), e);
+	}
+	registry_index(reg);
+	reg->source = registry_arena_strndup(&reg->arena, name, strlen(name));
+	if (img->date[0] != '\0')
+		memcpy(reg->date, img->date, sizeof(reg->date));
+	return (0);
 }
 
 const struct service *
@@ -1117,24 +1248,29 @@ registry_lookup(const struct registry *reg, unsigned int proto, uint16_t port)
 	return (e != NULL ? &e->svc : NULL);
 }
 
+/* The row of each protocol's classes: UDP-Lite uses UDP's (RFC 3828). */
+static const uint8_t registry_class_row[PC_PROTO_COUNT] = {
+	[PC_PROTO_TCP] = PC_PROTO_TCP,
+	[PC_PROTO_UDP] = PC_PROTO_UDP,
+	[PC_PROTO_SCTP] = PC_PROTO_SCTP,
+	[PC_PROTO_DCCP] = PC_PROTO_DCCP,
+	[PC_PROTO_UDPLITE] = PC_PROTO_UDP,
+};
+
+uint8_t
+registry_class(const struct registry *reg, unsigned int proto, uint16_t port)
+{
+	if (proto >= PC_PROTO_COUNT)
+		return (registry_default_class(port));
+	return (reg->status[(size_t)registry_class_row[proto] *
+	    REGISTRY_NPORTS + port]);
+}
+
 enum reg_status
 registry_status(const struct registry *reg, unsigned int proto,
     uint16_t port)
 {
-	unsigned int	i;
-
-	if (proto == PC_PROTO_UDPLITE)
-		proto = PC_PROTO_UDP;	/* RFC 3828 section 3.2 */
-	if (proto >= REGISTRY_NPROTO || reg->status == NULL)
-		return (port >= PORT_DYNAMIC_MIN ? REG_DYNAMIC :
-		    REG_UNASSIGNED);
-	if (port >= PORT_DYNAMIC_MIN) {
-		i = port - PORT_DYNAMIC_MIN;
-		if ((reg->dynset[proto][i / 8] & (1U << (i % 8))) == 0)
-			return (REG_DYNAMIC);
-	}
-	return ((enum reg_status)reg->status[(size_t)proto *
-	    REGISTRY_NPORTS + port]);
+	return (REG_CLASS_STATUS(registry_class(reg, proto, port)));
 }
 
 const char *
@@ -1183,10 +1319,7 @@ registry_add_local(struct registry *reg, unsigned int proto, uint16_t port,
 		e->svc.description = registry_arena_strndup(&reg->arena, desc,
 		    strlen(desc));
 	HASH_ADD(hh, reg->table, key, sizeof(e->key), e);
-	if (reg->status == NULL)
-		registry_index(reg);
-	else
-		registry_set_status(reg, proto, port, REG_LOCAL);
+	registry_set_status(reg, proto, port, REG_LOCAL);
 	return (0);
 }
 

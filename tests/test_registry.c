@@ -5,7 +5,10 @@
  * hand-written files in tests/fixtures/registry/.  The embedded IANA CSV is
  * checked against the per-protocol port counts that
  * ../shared/registry/README.md derives independently, and the two legacy
- * port-numbers editions in ../shared/registry are loaded whole.
+ * port-numbers editions in ../shared/registry are loaded whole.  The image
+ * the build resolves from the CSV (registry_image.h) is compared, port by
+ * port, with the CSV parsed at run time, alone and under and over other
+ * loads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #include "portclass/log.h"
 #include "portclass/proto.h"
 #include "portclass/registry.h"
+#include "portclass/registry_image.h"
 
 /* Short enough that "PATH:LINE: reason" fits in PC_ERRBUF_SIZE. */
 #define TEST_PATH_MAX	256
@@ -228,9 +232,9 @@ test_default_lookups(void **state)
 
 /*
  * Statuses in the dynamic range: a row there, a local entry there, and
- * the ports around them, which stay dynamic.  registry_status() answers
- * that range from a bitmap before the status bytes; this checks the two
- * agree after a load, an added local entry and a later load.
+ * the ports around them, which stay dynamic, after a load, an added local
+ * entry and a later load (the flat class index is rebuilt or patched at
+ * each of them).
  */
 struct status_case {
 	unsigned int	proto;
@@ -251,6 +255,63 @@ expect_statuses(const struct registry *reg, const struct status_case *c,
 			    registry_status_name(registry_status(reg,
 			    c[i].proto, c[i].port)),
 			    registry_status_name(c[i].want));
+}
+
+/*
+ * A port's class carries its status and its RFC 6335 range, whatever the
+ * status: the range of the number at the boundaries 1023/1024 and
+ * 49151/49152, for stored, reserved, local, unassigned and dynamic ports;
+ * UDP-Lite reads UDP's classes; an unknown protocol gets the default.
+ */
+static void
+test_class_status_and_range(void **state)
+{
+	static const struct {
+		unsigned int	proto;
+		uint16_t	port;
+		enum reg_status	st;
+		enum reg_range	rg;
+	} c[] = {
+		{ PC_PROTO_TCP, 0, REG_RESERVED, REG_RANGE_SYSTEM },
+		{ PC_PROTO_TCP, 1023, REG_ASSIGNED, REG_RANGE_SYSTEM },
+		{ PC_PROTO_TCP, 1022, REG_UNASSIGNED, REG_RANGE_SYSTEM },
+		{ PC_PROTO_TCP, 1024, REG_ASSIGNED, REG_RANGE_USER },
+		{ PC_PROTO_TCP, 1025, REG_UNASSIGNED, REG_RANGE_USER },
+		{ PC_PROTO_TCP, 49151, REG_RESERVED, REG_RANGE_USER },
+		{ PC_PROTO_UDP, 49151, REG_UNASSIGNED, REG_RANGE_USER },
+		{ PC_PROTO_TCP, 49152, REG_DYNAMIC, REG_RANGE_DYNAMIC },
+		{ PC_PROTO_UDP, 49152, REG_ASSIGNED, REG_RANGE_DYNAMIC },
+		{ PC_PROTO_UDPLITE, 49152, REG_ASSIGNED, REG_RANGE_DYNAMIC },
+		{ PC_PROTO_UDPLITE, 1023, REG_UNASSIGNED, REG_RANGE_SYSTEM },
+		{ PC_PROTO_SCTP, 65535, REG_LOCAL, REG_RANGE_DYNAMIC },
+		{ PC_PROTO_DCCP, 65535, REG_DYNAMIC, REG_RANGE_DYNAMIC },
+		{ PC_PROTO_COUNT, 80, REG_UNASSIGNED, REG_RANGE_SYSTEM },
+		{ 99, 50000, REG_DYNAMIC, REG_RANGE_DYNAMIC },
+	};
+	struct registry	*reg;
+	uint8_t		 cl;
+	size_t		 i;
+
+	(void)state;
+	reg = load_str("class.csv", CSV_HEADER
+	    ",0,tcp,Reserved,,,,,,,,\r\n"
+	    "edge,1023,tcp,Last system port,,,,,,,,\r\n"
+	    "first,1024,tcp,First user port,,,,,,,,\r\n"
+	    ",49151,tcp,Reserved,,,,,,,,\r\n"
+	    "dyn,49152,udp,First dynamic port,,,,,,,,\r\n");
+	assert_int_equal(registry_add_local(reg, PC_PROTO_SCTP, 65535, "mine",
+	    NULL), 0);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cl = registry_class(reg, c[i].proto, c[i].port);
+		if (REG_CLASS_STATUS(cl) != c[i].st ||
+		    REG_CLASS_RANGE(cl) != c[i].rg ||
+		    registry_status(reg, c[i].proto, c[i].port) != c[i].st)
+			fail_msg("proto %u port %u: class %#x, want status %s "
+			    "range %d", c[i].proto, (unsigned)c[i].port, cl,
+			    registry_status_name(c[i].st), (int)c[i].rg);
+		assert_true(cl < 32);
+	}
+	registry_free(reg);
 }
 
 static void
@@ -947,6 +1008,242 @@ test_override_default_with_file(void **state)
 	registry_free(reg);
 }
 
+/* ---- the image resolved at build time ---------------------------------- */
+
+/*
+ * a and b answer alike for every port: status, names in order and
+ * description; and they hold as many entries, of the same date.
+ */
+static void
+assert_same_registry(const struct registry *a, const struct registry *b)
+{
+	const struct service	*sa, *sb;
+	const char		*da, *db;
+	unsigned int		 proto, port;
+	size_t			 i;
+
+	for (proto = PC_PROTO_TCP; proto <= PC_PROTO_DCCP; proto++) {
+		for (port = 0; port < 65536; port++) {
+			if (registry_status(a, proto, (uint16_t)port) !=
+			    registry_status(b, proto, (uint16_t)port))
+				fail_msg("%u/%u: status differs", port, proto);
+			sa = registry_lookup(a, proto, (uint16_t)port);
+			sb = registry_lookup(b, proto, (uint16_t)port);
+			if (sa == NULL || sb == NULL) {
+				if (sa != sb)
+					fail_msg("%u/%u: entry in one only",
+					    port, proto);
+				continue;
+			}
+			if (sa->status != sb->status || sa->port != sb->port ||
+			    sa->proto != sb->proto)
+				fail_msg("%u/%u: entry differs", port, proto);
+			if (sa->nnames != sb->nnames)
+				fail_msg("%u/%u: %zu names against %zu", port,
+				    proto, sa->nnames, sb->nnames);
+			for (i = 0; i < sa->nnames; i++)
+				if (strcmp(sa->names[i], sb->names[i]) != 0)
+					fail_msg("%u/%u: name %zu: %s, %s",
+					    port, proto, i, sa->names[i],
+					    sb->names[i]);
+			if (sa->nnames > 0 && (sa->name != sa->names[0] ||
+			    sb->name != sb->names[0]))
+				fail_msg("%u/%u: name is not names[0]", port,
+				    proto);
+			if (sa->nnames == 0 && (sa->name != NULL ||
+			    sb->name != NULL))
+				fail_msg("%u/%u: name without names", port,
+				    proto);
+			da = sa->description;
+			db = sb->description;
+			if ((da == NULL || db == NULL) ? da != db :
+			    strcmp(da, db) != 0)
+				fail_msg("%u/%u: description: %s, %s", port,
+				    proto, da != NULL ? da : "(none)",
+				    db != NULL ? db : "(none)");
+		}
+	}
+	assert_int_equal(registry_count(a), registry_count(b));
+	da = registry_date(a);
+	db = registry_date(b);
+	if ((da == NULL || db == NULL) ? da != db : strcmp(da, db) != 0)
+		fail_msg("date: %s, %s", da != NULL ? da : "(none)",
+		    db != NULL ? db : "(none)");
+}
+
+/* The CSV of the source tree, loaded at run time as --registry does. */
+static struct registry *
+load_csv_file(void)
+{
+	struct registry	*reg = registry_new();
+	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+
+	source_path(path, sizeof(path),
+	    "data/service-names-port-numbers.csv");
+	if (registry_load_file(reg, path, err) != 0)
+		fail_msg("%s", err);
+	return (reg);
+}
+
+/* The compiled-in image says exactly what parsing the CSV says. */
+static void
+test_image_matches_csv(void **state)
+{
+	struct registry	*img = registry_new(), *csv;
+	char		 err[PC_ERRBUF_SIZE] = "";
+
+	(void)state;
+	assert_int_equal(registry_load_default(img, err), 0);
+	csv = load_csv_file();
+	assert_same_registry(img, csv);
+	assert_int_equal(registry_count(img), 12896);
+	assert_string_equal(registry_source(img), "embedded IANA CSV");
+	registry_free(csv);
+	registry_free(img);
+}
+
+/*
+ * Over and under other loads the image behaves as the CSV does: what it
+ * mentions replaces earlier entries, unassigned rows included, and a later
+ * file replaces what it mentions in turn.
+ */
+static void
+test_image_override(void **state)
+{
+	struct registry	*img, *csv;
+	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+	const char	*site =
+	    "site-four	4/tcp		# IANA: Unassigned\n"
+	    "site-https	443/tcp		# IANA: https\n"
+	    "site-sctp	7000/sctp	# not in the IANA CSV\n"
+	    "site-dyn	50000/udp\n";
+
+	(void)state;
+	source_path(path, sizeof(path),
+	    "data/service-names-port-numbers.csv");
+
+	/* A file first, then the image: as if the CSV were loaded. */
+	img = load_str("site", site);
+	assert_int_equal(registry_load_default(img, err), 0);
+	csv = load_str("site", site);
+	if (registry_load_file(csv, path, err) != 0)
+		fail_msg("%s", err);
+	assert_same_registry(img, csv);
+	assert_int_equal(registry_status(img, PC_PROTO_TCP, 4),
+	    REG_UNASSIGNED);
+	assert_string_equal(name_of(img, PC_PROTO_TCP, 443), "https");
+	assert_string_equal(name_of(img, PC_PROTO_SCTP, 7000), "site-sctp");
+	assert_string_equal(registry_source(img), "embedded IANA CSV");
+	registry_free(csv);
+	registry_free(img);
+
+	/* The image, then a file over it. */
+	img = registry_new();
+	assert_int_equal(registry_load_default(img, err), 0);
+	assert_int_equal(registry_load_buffer(img, "site", site, strlen(site),
+	    err), 0);
+	csv = load_csv_file();
+	assert_int_equal(registry_load_buffer(csv, "site", site, strlen(site),
+	    err), 0);
+	assert_same_registry(img, csv);
+	assert_string_equal(name_of(img, PC_PROTO_TCP, 4), "site-four");
+	assert_string_equal(name_of(img, PC_PROTO_TCP, 443), "site-https");
+	assert_int_equal(registry_lookup(img, PC_PROTO_TCP, 443)->nnames, 1);
+	assert_string_equal(registry_source(img), "site");
+	assert_string_equal(registry_date(img), "2026-04-09");
+	/* And a site name over both. */
+	assert_int_equal(registry_add_local(img, PC_PROTO_TCP, 80, "web",
+	    NULL), 0);
+	assert_int_equal(registry_status(img, PC_PROTO_TCP, 80), REG_LOCAL);
+	registry_free(csv);
+	registry_free(img);
+}
+
+/* A hand-made image: strings stay in its pool; a broken one is refused. */
+static void
+test_image_small(void **state)
+{
+	static const char			 pool[] = "echo\0Echo\0sink";
+	static const uint32_t			 names[] = { 0, 10 };
+	struct registry_image_entry		 ents[3] = {
+		{ 0, 5, 7, 1, PC_PROTO_TCP, REG_ASSIGNED },
+		{ 0, REGISTRY_IMAGE_NONE, 9, 2, PC_PROTO_TCP, REG_ASSIGNED },
+		{ 0, REGISTRY_IMAGE_NONE, 11, 0, PC_PROTO_UDP, REG_RESERVED },
+	};
+	struct registry_image_range		 ranges[1] = {
+		{ 13, 14, PC_PROTO_TCP }
+	};
+	const struct registry_image		 good = {
+		ents, 3, names, 2, ranges, 1, pool, sizeof(pool), "2001-02-03"
+	};
+	struct registry_image			 bad;
+	struct registry				*reg;
+	const struct service			*s;
+	char					 err[PC_ERRBUF_SIZE] = "";
+	size_t					 i;
+
+	(void)state;
+	reg = load_str("before", "daytime 13/tcp\nqotd 17/tcp\n");
+	assert_int_equal(registry_load_image(reg, &good, "small", err), 0);
+	s = registry_lookup(reg, PC_PROTO_TCP, 7);
+	assert_non_null(s);
+	assert_ptr_equal(s->name, pool);		/* not a copy */
+	assert_ptr_equal(s->description, pool + 5);
+	s = registry_lookup(reg, PC_PROTO_TCP, 9);
+	assert_int_equal(s->nnames, 2);
+	assert_string_equal(s->names[1], "sink");
+	assert_null(s->description);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 11),
+	    REG_RESERVED);
+	/* 13/tcp is in an unassigned range: dropped; 17/tcp is untouched. */
+	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 13),
+	    REG_UNASSIGNED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 17), "qotd");
+	assert_int_equal(registry_count(reg), 4);
+	assert_string_equal(registry_source(reg), "small");
+	assert_string_equal(registry_date(reg), "2001-02-03");
+	registry_free(reg);
+
+	for (i = 0; i < 6; i++) {
+		bad = good;
+		switch (i) {
+		case 0:		/* the last string runs off the pool */
+			bad.poollen = sizeof(pool) - 1;
+			break;
+		case 1:		/* a name past the pool */
+			bad.poollen = 10;
+			break;
+		case 2:		/* entries out of order */
+			ents[1].port = 7;
+			break;
+		case 3:		/* names past the name offsets */
+			ents[1].nnames = 3;
+			break;
+		case 4:		/* a status a file never gives */
+			ents[2].status = REG_LOCAL;
+			break;
+		case 5:		/* a protocol the registry does not hold */
+			ranges[0].proto = PC_PROTO_UDPLITE;
+			break;
+		}
+		reg = load_str("before", "daytime 13/tcp\n");
+		err[0] = '\0';
+		if (registry_load_image(reg, &bad, "bad", err) != -1)
+			fail_msg("bad image %zu loaded", i);
+		if (strncmp(err, "bad: image ", 11) != 0)
+			fail_msg("bad image %zu: \"%s\"", i, err);
+		/* Nothing changed. */
+		assert_string_equal(name_of(reg, PC_PROTO_TCP, 13), "daytime");
+		assert_int_equal(registry_count(reg), 1);
+		assert_string_equal(registry_source(reg), "before");
+		registry_free(reg);
+		ents[1].port = 9;
+		ents[1].nnames = 2;
+		ents[2].status = REG_RESERVED;
+		ranges[0].proto = PC_PROTO_TCP;
+	}
+}
+
 int
 main(void)
 {
@@ -975,6 +1272,10 @@ main(void)
 		cmocka_unit_test(test_etc_services),
 		cmocka_unit_test(test_override_default_with_file),
 		cmocka_unit_test(test_dynamic_range_status),
+		cmocka_unit_test(test_class_status_and_range),
+		cmocka_unit_test(test_image_matches_csv),
+		cmocka_unit_test(test_image_override),
+		cmocka_unit_test(test_image_small),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

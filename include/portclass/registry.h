@@ -3,8 +3,8 @@
  *
  * Maps (protocol, port) to the services registered on it and to the port's
  * IANA status.  It knows nothing about packets.  The table is built once at
- * startup (from the embedded IANA CSV, or from files given with --registry)
- * and is read-only afterwards, so lookups need no lock.
+ * startup (from the IANA CSV as resolved at build time, or from files given
+ * with --registry) and is read-only afterwards, so lookups need no lock.
  *
  * POLICIES (each has a test in tests/test_registry.c):
  *
@@ -122,7 +122,12 @@ int			 registry_load_file(struct registry *, const char *path,
 int			 registry_load_buffer(struct registry *, const char *name,
 			    const char *buf, size_t len, char *errbuf);
 
-/* Load the IANA CSV compiled into the binary. */
+/*
+ * Load the IANA registry compiled into the binary: what registry_load_file()
+ * makes of data/service-names-port-numbers.csv, resolved at build time
+ * (registry_image.h), so nothing is parsed.  The source is "embedded IANA
+ * CSV".
+ */
 int			 registry_load_default(struct registry *, char *errbuf);
 
 /*
@@ -134,6 +139,25 @@ const struct service	*registry_lookup(const struct registry *,
 
 /* The IANA status of (proto, port); defined for every port. */
 enum reg_status		 registry_status(const struct registry *,
+			    unsigned int proto, uint16_t port);
+
+/* RFC 6335 section 6: system 0-1023, user 1024-49151, dynamic 49152-. */
+enum reg_range {
+	REG_RANGE_SYSTEM = 0,
+	REG_RANGE_USER,
+	REG_RANGE_DYNAMIC
+};
+
+/*
+ * The class of (proto, port): its status in the low three bits and its
+ * range in the next two, all the service-port rule needs of a port, in
+ * one load from a flat array (two per packet).  Always below 32.
+ */
+#define REG_CLASS(st, rg)	((uint8_t)((unsigned int)(st) | \
+				    (unsigned int)(rg) << 3))
+#define REG_CLASS_STATUS(c)	((enum reg_status)((c) & 7))
+#define REG_CLASS_RANGE(c)	((enum reg_range)((unsigned int)(c) >> 3))
+uint8_t			 registry_class(const struct registry *,
 			    unsigned int proto, uint16_t port);
 
 /*

@@ -1,0 +1,30 @@
+/*
+ * registry_default.c - the IANA registry compiled into the program.
+ *
+ * The build resolves data/service-names-port-numbers.csv with the registry
+ * code itself (tools/regimage.c) and compiles the result in as constant
+ * data (registry_image.h); loading it costs no parsing at start-up.  This
+ * is apart from registry.c because the tool that writes the image links
+ * registry.c and cannot link the image it is about to write.
+ */
+#include <stddef.h>
+
+#include "portclass/registry.h"
+#include "portclass/registry_image.h"
+
+int
+registry_load_default(struct registry *reg, char *errbuf)
+{
+	struct registry_image	img;
+
+	img.entries = registry_default_entries;
+	img.nentries = registry_default_nentries;
+	img.names = registry_default_names;
+	img.nnames = registry_default_nnames;
+	img.unassigned = registry_default_unassigned;
+	img.nunassigned = registry_default_nunassigned;
+	img.pool = registry_default_pool;
+	img.poollen = registry_default_poollen;
+	img.date = registry_default_date;
+	return (registry_load_image(reg, &img, "embedded IANA CSV", errbuf));
+}
