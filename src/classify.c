@@ -77,35 +77,39 @@ classify_handshake(const struct pkt_info *pi)
 }
 
 /*
- * Lower is better.  Reserved and unassigned tie: neither names a service,
- * but both are in the range IANA hands out, so a listener there is more
- * likely a server than a port drawn from the dynamic range.
+ * The status rule compares ports by two ranks, lower is better: first
+ * their status, then their range.  Reserved and unassigned tie: neither
+ * names a service, but both are in the range IANA hands out, so a listener
+ * there is more likely a server than a port drawn from the dynamic range.
+ * A site's own --map entry ranks as an assignment: somebody declared a
+ * listener there.
  */
-static int
-classify_status_rank(enum reg_status st)
-{
-	switch (st) {
-	case REG_ASSIGNED:
-	case REG_LOCAL:		/* the site declared a listener there */
-		return (0);
-	case REG_RESERVED:
-	case REG_UNASSIGNED:
-		return (1);
-	case REG_DYNAMIC:
-	default:
-		return (2);
-	}
-}
+#define CLASSIFY_RANK_DYNAMIC	2
+#define CLASSIFY_RANK(st)						\
+	((st) == REG_ASSIGNED || (st) == REG_LOCAL ? 0 :		\
+	 (st) == REG_RESERVED || (st) == REG_UNASSIGNED ? 1 :		\
+	 CLASSIFY_RANK_DYNAMIC)
 
-/* System 0-1023, user 1024-49151, dynamic 49152-65535 (RFC 6335). */
-static int
-classify_range_rank(uint16_t port)
+/*
+ * Both ranks of a port in one number, status rank above range rank, so
+ * that the rule is one comparison of two small integers per packet;
+ * indexed by the port's class (registry.h), which holds its status and
+ * range.  Every 5-bit value has an entry.
+ */
+#define CLASSIFY_KEY(st, rg)	((uint8_t)(CLASSIFY_RANK(st) << 2 | (rg)))
+#define CLASSIFY_KEYS(rg)						\
+	CLASSIFY_KEY(0, rg), CLASSIFY_KEY(1, rg), CLASSIFY_KEY(2, rg),	\
+	CLASSIFY_KEY(3, rg), CLASSIFY_KEY(4, rg), CLASSIFY_KEY(5, rg),	\
+	CLASSIFY_KEY(6, rg), CLASSIFY_KEY(7, rg)
+static const uint8_t classify_keys[32] = {
+	CLASSIFY_KEYS(REG_RANGE_SYSTEM), CLASSIFY_KEYS(REG_RANGE_USER),
+	CLASSIFY_KEYS(REG_RANGE_DYNAMIC), CLASSIFY_KEYS(3)
+};
+
+static inline unsigned int
+classify_key(const struct registry *reg, unsigned int proto, uint16_t port)
 {
-	if (port <= PORT_SYSTEM_MAX)
-		return (0);
-	if (port <= PORT_USER_MAX)
-		return (1);
-	return (2);
+	return (classify_keys[registry_class(reg, proto, port) & 31]);
 }
 
 static void
@@ -118,41 +122,66 @@ classify_set(struct classify_result *res, uint16_t port,
 }
 
 /* The rule without handshake evidence. */
-static void
+static inline void
 classify_by_status(const struct registry *reg, const struct pkt_info *pi,
     struct classify_result *res)
 {
-	enum reg_status	 ss, ds;
-	int		 sr, dr;
+	unsigned int	 ks, kd;
 
 	if (pi->sport == pi->dport) {
 		classify_set(res, pi->sport, CLASSIFY_SAME);
 		return;
 	}
-	ss = registry_status(reg, pi->proto, pi->sport);
-	ds = registry_status(reg, pi->proto, pi->dport);
-	sr = classify_status_rank(ss);
-	dr = classify_status_rank(ds);
-	if (sr != dr) {
-		classify_set(res, sr < dr ? pi->sport : pi->dport,
-		    CLASSIFY_STATUS);
+	ks = classify_key(reg, pi->proto, pi->sport);
+	kd = classify_key(reg, pi->proto, pi->dport);
+	if (ks != kd) {
+		/* A better status, or the same status in a lower range. */
+		classify_set(res, ks < kd ? pi->sport : pi->dport,
+		    (ks >> 2) != (kd >> 2) ? CLASSIFY_STATUS : CLASSIFY_SYSTEM);
 		return;
 	}
-	if (ss == REG_DYNAMIC && ds == REG_DYNAMIC) {
+	if ((ks >> 2) == CLASSIFY_RANK_DYNAMIC) {
+		/* Two unassigned dynamic ports: no service port at all. */
 		res->port = 0;
 		res->ephemeral = 1;
 		res->reason = CLASSIFY_EPHEMERAL;
 		return;
 	}
-	sr = classify_range_rank(pi->sport);
-	dr = classify_range_rank(pi->dport);
-	if (sr != dr) {
-		classify_set(res, sr < dr ? pi->sport : pi->dport,
-		    CLASSIFY_SYSTEM);
-		return;
-	}
 	classify_set(res, pi->sport < pi->dport ? pi->sport : pi->dport,
 	    CLASSIFY_LOWER);
+}
+
+static inline uint32_t
+classify_hint(const struct pkt_info *pi, const struct classify_result *rule)
+{
+	return (flow_hint(pi->proto, rule->ephemeral ? FLOW_HINT_EPHEMERAL :
+	    rule->port));
+}
+
+/*
+ * A handshake packet: it names the server itself.  Out of line, so that
+ * the path every other packet takes stays short.
+ */
+static __attribute__((noinline)) void
+classify_handshake_packet(const struct registry *reg,
+    struct flow_cache *flows, const struct pkt_info *pi,
+    enum classify_handshake hs, struct classify_result *res)
+{
+	struct classify_result	 rule;
+	uint32_t		 hint;
+	uint16_t		 server;
+
+	classify_by_status(reg, pi, &rule);
+	hint = classify_hint(pi, &rule);
+	server = hs == CLASSIFY_HS_OPEN ? pi->dport : pi->sport;
+	if (flows != NULL) {
+		if (rule.ephemeral || rule.port != server)
+			flow_learn(flows, pi, hs == CLASSIFY_HS_OPEN, hint);
+		else if (flow_hinted(flows, hint))
+			flow_forget(flows, pi);	/* stale tuple */
+	}
+	classify_set(res, server, hs == CLASSIFY_HS_OPEN ? CLASSIFY_SYN :
+	    CLASSIFY_SYNACK);
 }
 
 /*
@@ -162,40 +191,31 @@ classify_by_status(const struct registry *reg, const struct pkt_info *pi,
  * for nothing.  The hint (flow.h) lets the other packets skip the lookup
  * unless some contradicted connection shares their status-rule answer.
  */
+/* A learnt connection may share this answer: look it up, out of line. */
+static __attribute__((noinline)) void
+classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
+    struct classify_result *res)
+{
+	uint16_t	port;
+
+	if (flow_server_port(flows, pi, &port))
+		classify_set(res, port, CLASSIFY_FLOW);
+}
+
 void
 classify_packet(const struct registry *reg, struct flow_cache *flows,
     const struct pkt_info *pi, struct classify_result *res)
 {
-	struct classify_result	 rule;
 	enum classify_handshake	 hs;
-	uint32_t		 hint;
-	uint16_t		 server, port;
 
-	hs = classify_handshake(pi);
-	if (hs == CLASSIFY_HS_NONE && pi->sport == pi->dport) {
-		classify_set(res, pi->sport, CLASSIFY_SAME);
+	if ((hs = classify_handshake(pi)) != CLASSIFY_HS_NONE) {
+		classify_handshake_packet(reg, flows, pi, hs, res);
 		return;
 	}
-	classify_by_status(reg, pi, &rule);
-	hint = flow_hint(pi->proto, rule.ephemeral ? FLOW_HINT_EPHEMERAL :
-	    rule.port);
-	if (hs != CLASSIFY_HS_NONE) {
-		server = hs == CLASSIFY_HS_OPEN ? pi->dport : pi->sport;
-		if (flows != NULL) {
-			if (rule.ephemeral || rule.port != server)
-				flow_learn(flows, pi, hs == CLASSIFY_HS_OPEN,
-				    hint);
-			else if (flow_hinted(flows, hint))
-				flow_forget(flows, pi);	/* stale tuple */
-		}
-		classify_set(res, server, hs == CLASSIFY_HS_OPEN ?
-		    CLASSIFY_SYN : CLASSIFY_SYNACK);
+	classify_by_status(reg, pi, res);
+	if (res->reason == CLASSIFY_SAME || flows == NULL ||
+	    !classify_has_handshake(pi))
 		return;
-	}
-	if (flows != NULL && classify_has_handshake(pi) &&
-	    flow_hinted(flows, hint) && flow_server_port(flows, pi, &port)) {
-		classify_set(res, port, CLASSIFY_FLOW);
-		return;
-	}
-	*res = rule;
+	if (flow_hinted(flows, classify_hint(pi, res)))
+		classify_by_flow(flows, pi, res);
 }

@@ -730,70 +730,64 @@ decode_link_supported(int dlt)
 static int
 decode_fast(int dlt, const uint8_t *f, size_t caplen, struct pkt_info *pi)
 {
-	const uint8_t	*ip, *l4;
-	size_t		 need, iplen;
-	long		 plen;
-	uint16_t	 type;
+	const uint8_t	*ip = f + ETHER_HDR_LEN, *l4;
+	size_t		 plen, avail;
+	uint16_t	 type, ulen;
 	uint8_t		 nh;
 
 	if (dlt != PC_DLT_EN10MB || caplen < ETHER_HDR_LEN + IPV4_HDR_MIN +
-	    PORTS_LEN)
+	    UDP_HDR_LEN)
 		return (0);
 	type = get_be16(f + ETHER_ADDRS_LEN);
-	ip = f + ETHER_HDR_LEN;
 	if (type == ETHERTYPE_IP) {
 		/* Neither fragment kind: a first one may not hold the
 		 * whole UDP datagram that its length field describes. */
 		if (ip[0] != 0x45 ||
 		    (get_be16(ip + 6) & (IPV4_OFFMASK | IPV4_MF)) != 0)
 			return (0);
-		nh = ip[9];
-		iplen = IPV4_HDR_MIN;
-	} else if (type == ETHERTYPE_IPV6) {
-		if ((ip[0] >> 4) != 6)
+		plen = get_be16(ip + 2);
+		if (plen < IPV4_HDR_MIN)
 			return (0);
-		nh = ip[6];
-		iplen = IPV6_HDR_LEN;
-	} else
-		return (0);
-	if (nh == PC_IPPROTO_TCP)
-		need = TCP_FLAGS_OFF + 1;
-	else if (nh == PC_IPPROTO_UDP)
-		need = UDP_HDR_LEN;
-	else
-		return (0);
-	if (caplen < ETHER_HDR_LEN + iplen + need)
-		return (0);
-	/* The transport bytes we read must lie inside the IP length. */
-	plen = iplen == IPV4_HDR_MIN ? get_be16(ip + 2) - IPV4_HDR_MIN :
-	    get_be16(ip + 4);
-	if (plen < (long)need)
-		return (0);
-	l4 = ip + iplen;
-	/* Headers that lie about their length are the general path's. */
-	if (nh == PC_IPPROTO_TCP ? (l4[TCP_DOFF_OFF] >> 4) < TCP_HDR_MIN / 4 :
-	    get_be16(l4 + UDP_LEN_OFF) < UDP_HDR_LEN ||
-	    (long)get_be16(l4 + UDP_LEN_OFF) > plen)
-		return (0);
-
-	pi->kind = PKT_PORTS;
-	pi->ipproto = nh;
-	pi->ip_layers = 1;
-	if (iplen == IPV4_HDR_MIN) {
+		plen -= IPV4_HDR_MIN;
+		nh = ip[9];
+		l4 = ip + IPV4_HDR_MIN;
 		pi->ipver = 4;
 		memcpy(pi->src, ip + 12, 4);
 		memcpy(pi->dst, ip + 16, 4);
-	} else {
+	} else if (type == ETHERTYPE_IPV6) {
+		if ((ip[0] >> 4) != 6 || caplen < ETHER_HDR_LEN +
+		    IPV6_HDR_LEN + UDP_HDR_LEN)
+			return (0);
+		plen = get_be16(ip + 4);
+		nh = ip[6];
+		l4 = ip + IPV6_HDR_LEN;
 		pi->ipver = 6;
 		memcpy(pi->src, ip + 8, 16);
 		memcpy(pi->dst, ip + 24, 16);
-	}
+	} else
+		return (0);
+	/* At least a UDP header's worth is captured past l4 (checked
+	 * above); what we read must also lie inside the IP length. */
+	avail = caplen - (size_t)(l4 - f);
 	if (nh == PC_IPPROTO_TCP) {
+		/* A data offset below 5 lies: the general path's. */
+		if (avail <= TCP_FLAGS_OFF || plen <= TCP_FLAGS_OFF ||
+		    (l4[TCP_DOFF_OFF] >> 4) < TCP_HDR_MIN / 4)
+			return (0);
 		pi->proto = PC_PROTO_TCP;
 		pi->flags = PKT_F_TCPFLAGS;
 		pi->tcp_flags = l4[TCP_FLAGS_OFF];
-	} else
+	} else if (nh == PC_IPPROTO_UDP) {
+		/* A UDP length that lies is the general path's too. */
+		ulen = get_be16(l4 + UDP_LEN_OFF);
+		if (plen < UDP_HDR_LEN || ulen < UDP_HDR_LEN || ulen > plen)
+			return (0);
 		pi->proto = PC_PROTO_UDP;
+	} else
+		return (0);
+	pi->kind = PKT_PORTS;
+	pi->ipproto = nh;
+	pi->ip_layers = 1;
 	pi->sport = get_be16(l4);
 	pi->dport = get_be16(l4 + 2);
 	return (1);
@@ -803,6 +797,8 @@ enum decode_result
 decode_frame(int dlt, const uint8_t *frame, size_t caplen,
     struct pkt_info *pi)
 {
+	/* decode_fast() may have written part of *pi: the general path
+	 * starts again from zero. */
 	if (frame != NULL) {
 		memset(pi, 0, sizeof(*pi));
 		if (decode_fast(dlt, frame, caplen, pi))
@@ -811,7 +807,12 @@ decode_frame(int dlt, const uint8_t *frame, size_t caplen,
 	return (decode_frame_general(dlt, frame, caplen, pi));
 }
 
-enum decode_result
+/*
+ * Out of line: inlined into the per-frame path, the layered decoders made
+ * its stack frame kilobytes deep and every frame paid for saving registers
+ * that only the rare frames use.
+ */
+__attribute__((noinline)) enum decode_result
 decode_frame_general(int dlt, const uint8_t *frame, size_t caplen,
     struct pkt_info *pi)
 {

@@ -40,6 +40,13 @@ struct engine {
 	struct counters		*cur;		/* where frames are counted */
 	struct counters		*snap;		/* run so far, on demand */
 	int			 started;	/* a frame (or the clock) began */
+	/*
+	 * Packet time: a frame needs engine_advance() only from this second
+	 * on (the first frame, or one later than every frame before, which
+	 * alone can end an interval).  INT64_MAX on wall time, where frames
+	 * never move the clock.
+	 */
+	int64_t			 ts_next;
 	int64_t			 first_ts;
 	int64_t			 last_ts;
 	int64_t			 ival_start;
@@ -68,6 +75,9 @@ static void	engine_emit(struct engine *, const struct counters *,
 static void	engine_cut(struct engine *, int64_t);
 static void	engine_collect(struct engine *);
 static void	engine_publish(struct engine *, size_t);
+static void	engine_advance(struct engine *, int64_t);
+static void	engine_unported(struct engine *, enum decode_result,
+		    const struct pkt_info *, uint32_t);
 static void	engine_unassigned(struct engine *, const struct pkt_info *,
 		    uint16_t, const struct capture_frame *);
 static void	engine_alert(struct engine *, const struct unassigned_alert *);
@@ -85,6 +95,7 @@ engine_new(const struct engine_config *cfg)
 	if (cfg->interval > 0)
 		e->ival = counters_new();
 	e->cur = e->ival != NULL ? e->ival : e->run;
+	e->ts_next = cfg->clock == ENGINE_CLOCK_PACKET ? INT64_MIN : INT64_MAX;
 	if (cfg->track_unassigned || cfg->alert_unassigned) {
 		e->ua = unassigned_new(cfg->unassigned_cap);
 		unassigned_set_alerts(e->ua, cfg->alert_unassigned);
@@ -260,8 +271,34 @@ engine_set_registry(struct engine *e, const struct registry *reg)
 }
 
 /*
- * flatten: one thread's per-frame path is decode and count in one body,
- * with no call between them (about 20 instructions a frame).
+ * The per-frame path, shared by engine_frame() and engine_decoded(), and
+ * inlined into both so that a frame costs no call of its own: everything
+ * that most frames do not need (a new second of packet time, frames
+ * without a service port, unassigned ports, handshakes) is a call out of
+ * it, which also keeps its register use, and so its prologue, small.
+ */
+static inline __attribute__((always_inline)) void
+engine_count(struct engine *e, const struct capture_frame *f,
+    enum decode_result dr, const struct pkt_info *pi)
+{
+	struct classify_result	 cr;
+
+	if (f->ts_sec >= e->ts_next)
+		engine_advance(e, f->ts_sec);
+	if (dr != DECODE_OK || pi->kind != PKT_PORTS) {
+		engine_unported(e, dr, pi, f->wirelen);
+		return;
+	}
+	classify_packet(e->cfg.reg, e->flows, pi, &cr);
+	counters_add_why(e->cur, pi->proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
+	    cr.port, f->wirelen, cr.reason);
+	if (e->ua != NULL && !cr.ephemeral)
+		engine_unassigned(e, pi, cr.port, f);
+}
+
+/*
+ * flatten: decode, rule, status lookups and counters in one body, with no
+ * call on the way; the rare paths are noinline and stay calls.
  */
 __attribute__((flatten)) void
 engine_frame(void *ctx, const struct capture_frame *f)
@@ -270,7 +307,7 @@ engine_frame(void *ctx, const struct capture_frame *f)
 	enum decode_result	 dr;
 
 	dr = engine_decode(f, &pi);
-	engine_decoded(ctx, f, dr, &pi);
+	engine_count(ctx, f, dr, &pi);
 }
 
 enum decode_result
@@ -289,45 +326,51 @@ engine_decode(const struct capture_frame *f, struct pkt_info *pi)
 	return (decode_frame(f->dlt, f->data, f->caplen, pi));
 }
 
-void
+__attribute__((flatten)) void
 engine_decoded(struct engine *e, const struct capture_frame *f,
     enum decode_result dr, const struct pkt_info *pi)
 {
-	struct classify_result	 cr;
+	engine_count(e, f, dr, pi);
+}
 
-	if (e->cfg.clock == ENGINE_CLOCK_PACKET) {
-		if (!e->started) {
-			e->started = 1;
-			e->first_ts = e->last_ts = f->ts_sec;
-			e->ival_start = f->ts_sec;
-		}
-		if (f->ts_sec > e->last_ts)
-			e->last_ts = f->ts_sec;
-		if (e->ival != NULL)
-			engine_cut(e, f->ts_sec);
+/*
+ * Packet time moved past every frame so far (or this is the first frame):
+ * note the span, and report the intervals that ended.  A frame that is
+ * not later than the latest one cannot end an interval, as the cut below
+ * always leaves the open interval ending after last_ts.
+ */
+static __attribute__((noinline)) void
+engine_advance(struct engine *e, int64_t ts)
+{
+	if (e->cfg.clock != ENGINE_CLOCK_PACKET)
+		return;		/* a frame stamped INT64_MAX, on wall time */
+	if (!e->started) {
+		e->started = 1;
+		e->first_ts = e->last_ts = ts;
+		e->ival_start = ts;
 	}
-	if (dr != DECODE_OK) {
-		counters_add_named(e->cur,
-		    (enum counter_id)engine_decode_counter[dr], f->wirelen);
-		return;
-	}
-	if (pi->kind != PKT_PORTS) {
-		counters_add_named(e->cur,
-		    (enum counter_id)engine_kind_counter[pi->kind], f->wirelen);
-		return;
-	}
-	classify_packet(e->cfg.reg, e->flows, pi, &cr);
-	counters_add_why(e->cur, pi->proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
-	    cr.port, f->wirelen, cr.reason);
-	if (e->ua != NULL && !cr.ephemeral)
-		engine_unassigned(e, pi, cr.port, f);
+	if (ts > e->last_ts)
+		e->last_ts = ts;
+	e->ts_next = ts < INT64_MAX ? ts + 1 : ts;
+	if (e->ival != NULL)
+		engine_cut(e, ts);
+}
+
+/* A frame without a service port: one of the named counters. */
+static __attribute__((noinline)) void
+engine_unported(struct engine *e, enum decode_result dr,
+    const struct pkt_info *pi, uint32_t wirelen)
+{
+	counters_add_named(e->cur, (enum counter_id)(dr != DECODE_OK ?
+	    engine_decode_counter[dr] : engine_kind_counter[pi->kind]),
+	    wirelen);
 }
 
 /*
  * Only unassigned and reserved service ports go further: one status load
  * for everything else.
  */
-static void
+static __attribute__((noinline)) void
 engine_unassigned(struct engine *e, const struct pkt_info *pi,
     uint16_t port, const struct capture_frame *f)
 {
