@@ -9,9 +9,10 @@
  *
  * Usage: baseline [-b BYTES] [-m loop|dispatch|next] [-p nano|micro] FILE
  *        baseline -V
- *   -b  open the file with fopen() and give its stdio stream a buffer of
- *       BYTES (setvbuf) before handing it to pcap_fopen_offline(); without
- *       -b libpcap opens the file itself, with stdio's default buffer.
+ *   -b  open the file with fopen() and give its stdio stream a page-aligned
+ *       buffer of BYTES (setvbuf), as portclass does, before handing it to
+ *       pcap_fopen_offline(); without -b libpcap opens the file itself,
+ *       with stdio's default buffer.
  *   -m  which libpcap read call to use (default loop, as portclass does);
  *       "next" is the pcap_next_ex() loop, a little slower per packet.
  *   -p  timestamp precision asked of libpcap (default nano, as portclass).
@@ -72,7 +73,7 @@ main(int argc, char *argv[])
 	struct pcap_pkthdr	*h;
 	const u_char		*bytes;
 	const char		*mode = "loop";
-	char			*iobuf = NULL;
+	void			*iobuf = NULL;
 	size_t			 bufsize = 0;
 	FILE			*fp;
 	pcap_t			*p;
@@ -110,7 +111,7 @@ main(int argc, char *argv[])
 	errbuf[0] = '\0';
 	if (bufsize > 0) {
 		if ((fp = fopen(argv[optind], "rb")) == NULL ||
-		    (iobuf = malloc(bufsize)) == NULL) {
+		    posix_memalign(&iobuf, 4096, bufsize) != 0) {
 			perror(argv[optind]);
 			return (1);
 		}

@@ -21,7 +21,7 @@
 # baseline-buf shows how much of portclass's time is saved by its larger
 # read buffer alone.  See bench/README.md.
 #
-# Usage: bench/run.sh [--check] [--rounds N] [--rev COMMIT]
+# Usage: bench/run.sh [--check] [--rounds N] [--rev COMMIT] [--before COMMIT]
 #   --check   exit 1 if a portclass/baseline wall ratio is above
 #             BENCH_MAX_RATIO (default 1.25), the portclass-t2 one above
 #             BENCH_MAX_RATIO_T2 (default 1.0) or, when BENCH_MAX_RSS_MIB
@@ -29,6 +29,9 @@
 #   --rounds  rounds per file (default BENCH_ROUNDS or 5)
 #   --rev     build portclass from COMMIT (git archive) instead of the
 #             working tree
+#   --before  also build COMMIT and time it in the same rounds (rows
+#             before and before-t2), so that a change is measured
+#             against what it changed, side by side
 #
 # Environment: BENCH_DIR (captures, default build/bench/data),
 # BENCH_QUICK=1 (1 M packets per file instead of 10 M / 5 M / 4 M),
@@ -50,12 +53,14 @@ cd "$root"
 
 check=0
 rev=
+before=
 rounds=${BENCH_ROUNDS:-5}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--check) check=1 ;;
 	--rounds) shift; rounds=$1 ;;
 	--rev) shift; rev=$1 ;;
+	--before) shift; before=$1 ;;
 	-h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -86,24 +91,40 @@ log() { echo "run.sh: $*" >&2; }
 # With --rev the product is built from that commit, exported read-only
 # with git archive, so a tree that others are editing does not matter;
 # bench/ itself always comes from the working tree.
+# export COMMIT: a read-only tree of it under build/bench, once.
+export_rev() {
+	c=$(git rev-parse --verify "$1^{commit}")
+	t=build/bench/tree-$(echo "$c" | cut -c1-12)
+	if [ ! -f "$t/CMakeLists.txt" ]; then
+		log "exporting $1 ($c) to $t"
+		rm -rf "$t"
+		mkdir -p "$t"
+		git archive "$c" | tar -x -C "$t"
+	fi
+	echo "$t"
+}
+# build SRC BUILDDIR: portclass and pcapgen in Release.
+build_pc() {
+	mkdir -p "$2"
+	log "building portclass and pcapgen (Release) from $1 in $2"
+	cmake -S "$1" -B "$2" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+	    >"$2.cmake.log" 2>&1 || { cat "$2.cmake.log" >&2; exit 1; }
+	cmake --build "$2" -j"$jobs" --target portclass pcapgen \
+	    >"$2.build.log" 2>&1 || { cat "$2.build.log" >&2; exit 1; }
+}
 src=.
 if [ -n "$rev" ]; then
 	commit=$(git rev-parse --verify "$rev^{commit}")
-	src=$build/tree-$(echo "$commit" | cut -c1-12)
-	if [ ! -f "$src/CMakeLists.txt" ]; then
-		log "exporting $rev ($commit) to $src"
-		rm -rf "$src"
-		mkdir -p "$src"
-		git archive "$commit" | tar -x -C "$src"
-	fi
+	src=$(export_rev "$commit")
 	build=$build/rev-$(echo "$commit" | cut -c1-12)
 fi
-mkdir -p "$build"
-log "building portclass and pcapgen (Release) from $src in $build"
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    >"$build.cmake.log" 2>&1 || { cat "$build.cmake.log" >&2; exit 1; }
-cmake --build "$build" -j"$jobs" --target portclass pcapgen \
-    >"$build.build.log" 2>&1 || { cat "$build.build.log" >&2; exit 1; }
+build_pc "$src" "$build"
+if [ -n "$before" ]; then
+	bcommit=$(git rev-parse --verify "$before^{commit}")
+	bbuild=build/bench/rev-$(echo "$bcommit" | cut -c1-12)
+	build_pc "$(export_rev "$bcommit")" "$bbuild"
+	portclass_before=$bbuild/portclass
+fi
 tools=$build/bench-tools
 mkdir -p "$tools"
 cflags="-std=c11 -O2 -Wall -Wextra -Werror"
@@ -171,6 +192,9 @@ else
 	fi
 fi
 echo "portclass: $("$portclass" -V 2>&1 | head -1), $tree"
+if [ -n "$before" ]; then
+	echo "before: commit $(echo "$bcommit" | cut -c1-12) ($before)"
+fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- measure -----------------------------------------------------------
@@ -202,10 +226,11 @@ for f in $files; do
 	    "$data/stdout.portclass")
 	i=1
 	while [ "$i" -le "$rounds" ]; do
-		if [ $((i % 2)) = 1 ]; then
-			order="baseline baseline-buf baseline-next portclass portclass-t2 tcpdump"
-		else
-			order="tcpdump portclass-t2 portclass baseline-next baseline-buf baseline"
+		order="baseline baseline-buf baseline-next portclass portclass-t2"
+		[ -n "$before" ] && order="$order before before-t2"
+		order="$order tcpdump"
+		if [ $((i % 2)) = 0 ]; then
+			order=$(echo "$order" | tr ' ' '\n' | sed -n '1!G;h;$p')
 		fi
 		for prog in $order; do
 			case $prog in
@@ -215,6 +240,10 @@ for f in $files; do
 			portclass) set -- "$portclass" -F json -r "$f" ;;
 			portclass-t2)
 				set -- "$portclass" --threads 2 -F json -r "$f" ;;
+			before) set -- "$portclass_before" -F json -r "$f" ;;
+			before-t2)
+				set -- "$portclass_before" --threads 2 -F json \
+				    -r "$f" ;;
 			tcpdump)
 				[ "$have_tcpdump" = 1 ] || continue
 				set -- "$tcpdump_bin" -r "$f" -w /dev/null ;;
@@ -263,7 +292,7 @@ for f in $files; do
 		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
 		    "peak RSS", "Mpkt/s", "ns/pkt")
 		n = split("baseline baseline-buf baseline-next portclass " \
-		    "portclass-t2 tcpdump", progs, " ")
+		    "portclass-t2 before before-t2 tcpdump", progs, " ")
 		for (k = 1; k <= n; k++) {
 			p = progs[k]
 			if (!seen[p])
@@ -297,7 +326,8 @@ for f in $files; do
 		}
 		if (seen["baseline-next"]) {
 			line = "against baseline-next (pcap_next_ex):"
-			n = split("portclass portclass-t2", pcs, " ")
+			n = split("portclass portclass-t2 before before-t2", pcs,
+			    " ")
 			for (k = 1; k <= n; k++) {
 				p = pcs[k]
 				if (!seen[p])

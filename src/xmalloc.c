@@ -22,6 +22,21 @@ xmalloc(size_t size)
 }
 
 void *
+xmalloc_aligned(size_t align, size_t size)
+{
+	void	*p;
+	int	 err;
+
+	if (size == 0)
+		size = 1;
+	if ((err = posix_memalign(&p, align, size)) != 0) {
+		errno = err;
+		fatal("xmalloc_aligned: allocating %zu bytes", size);
+	}
+	return (p);
+}
+
+void *
 xcalloc(size_t nmemb, size_t size)
 {
 	void	*p;

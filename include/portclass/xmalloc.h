@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 void	*xmalloc(size_t);
+/* align: a power of two, a multiple of sizeof(void *); free() with free(). */
+void	*xmalloc_aligned(size_t align, size_t size);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
