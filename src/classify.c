@@ -184,13 +184,6 @@ classify_handshake_packet(const struct registry *reg,
 	    CLASSIFY_SYNACK);
 }
 
-/*
- * Handshake evidence is kept only where it contradicts the status rule:
- * everywhere else the rule alone gives the same answer for every packet of
- * the connection, and remembering it would cost a hash lookup per packet
- * for nothing.  The hint (flow.h) lets the other packets skip the lookup
- * unless some contradicted connection shares their status-rule answer.
- */
 /* A learnt connection may share this answer: look it up, out of line. */
 static __attribute__((noinline)) void
 classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
@@ -202,6 +195,13 @@ classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
 		classify_set(res, port, CLASSIFY_FLOW);
 }
 
+/*
+ * Handshake evidence is kept only where it contradicts the status rule:
+ * everywhere else the rule alone gives the same answer for every packet of
+ * the connection, and remembering it would cost a hash lookup per packet
+ * for nothing.  The hint (flow.h) lets the other packets skip the lookup
+ * unless some contradicted connection shares their status-rule answer.
+ */
 void
 classify_packet(const struct registry *reg, struct flow_cache *flows,
     const struct pkt_info *pi, struct classify_result *res)
