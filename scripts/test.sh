@@ -19,9 +19,10 @@ run_suite build/test-plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite build/test-sanitize -DPORTCLASS_SANITIZE=ON
-# The two threaded modes (--threads, --workers) under ThreadSanitizer:
-# their tests compare counts with one thread, and TSan reports any race.
-echo "== build/test-tsan: e2e_threads and e2e_workers under ThreadSanitizer"
+# The threaded modes (--threads and its read-ahead, --workers) under
+# ThreadSanitizer: their tests compare counts with one thread, and TSan
+# reports any race.
+echo "== build/test-tsan: e2e_threads, e2e_workers, test_metrics and test_pcapfile under ThreadSanitizer"
 cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=Debug -DPORTCLASS_WERROR=ON \
 	-DPORTCLASS_TSAN=ON >/dev/null
 cmake --build build/test-tsan -j"$jobs" >/dev/null
@@ -29,7 +30,7 @@ cmake --build build/test-tsan -j"$jobs" >/dev/null
 # the prompt stop on SIGINT is checked by the two suites above.
 (cd build/test-tsan && TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
 	PC_STOP_LIMIT_MS=120000 \
-	ctest --output-on-failure -R 'e2e_threads|e2e_workers|test_metrics')
+	ctest --output-on-failure -R 'e2e_threads|e2e_workers|test_metrics|test_pcapfile')
 if [ -f tests/fuzz/CMakeLists.txt ]; then
 	echo "== build/test-fuzz: fuzz targets, short run on the seed corpus"
 	CC=clang cmake -S . -B build/test-fuzz -DPORTCLASS_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null

@@ -1,14 +1,20 @@
 /*
  * capture.c - frames from capture files and live interfaces, via libpcap.
  *
- * The only file that includes <pcap.h>.  Classic pcap files (either byte
- * order, micro- or nanosecond) and live interfaces go through libpcap's
- * pcap_loop().  pcapng files go through our own reader (pcapng.c), because
- * libpcap 1.10 refuses a pcapng file whose interfaces have different link
- * types; BPF filters for them are compiled once per link type and applied
- * with pcap_offline_filter().
+ * The only file that includes <pcap.h>.  Live interfaces go through
+ * libpcap's pcap_dispatch().  Capture files mostly go through our own
+ * readers, with BPF filters compiled once per link type and applied with
+ * pcap_offline_filter():
+ *   - classic pcap files that pcapfile_header() takes: pcapfile.c, which
+ *     parses records in place in blocks from readahead.c, so a frame is not
+ *     copied after read(2) (libpcap copies it twice more, which was most of
+ *     the time on small frames; docs/performance.md);
+ *   - pcapng files: pcapng.c, because libpcap 1.10 refuses a pcapng file
+ *     whose interfaces have different link types;
+ *   - everything else (older pcap versions, patched formats, the few link
+ *     types libpcap rewrites as it reads): libpcap's pcap_loop().
  *
- * The format is told from the first four bytes.  Standard input cannot be
+ * The format is told from the first bytes.  Standard input cannot be
  * rewound, so those bytes are handed back to whichever reader takes over:
  * to pcapng.c as a prefix, to libpcap through a fopencookie() stream that
  * replays them before reading on.
@@ -19,6 +25,7 @@
 #define _GNU_SOURCE		/* fopencookie(); this file only */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,12 +40,14 @@
 #ifdef __linux__
 #include <sys/socket.h>
 #include <linux/if_packet.h>
-#include <unistd.h>
 #endif
+#include <unistd.h>
 
 #include "portclass/capture.h"
 #include "portclass/log.h"
+#include "portclass/pcapfile.h"
 #include "portclass/pcapng.h"
+#include "portclass/readahead.h"
 #include "portclass/xmalloc.h"
 
 #define CAPTURE_SNAPLEN_DEFAULT	262144	/* libpcap's MAXIMUM_SNAPLEN */
@@ -46,6 +55,7 @@
 #define CAPTURE_STDIO_BUF	(256 * 1024)
 #define CAPTURE_PAGE		4096
 #define CAPTURE_FILE_BATCH	4096	/* frames per capture_dispatch() */
+#define CAPTURE_FILTER_FAIL	(-3)	/* capture_next_own(): errbuf is set */
 
 /* One compiled filter per link type seen in a pcapng file. */
 struct capture_bpf {
@@ -57,10 +67,15 @@ struct capture {
 	char			*name;
 	int			 live;
 
-	/* libpcap handle (pcap files and live), or NULL for pcapng. */
+	/* libpcap handle (live, and files our readers leave to it). */
 	pcap_t			*pcap;
 	int			 dlt;
 	int			 nano;		/* ts.tv_usec holds ns */
+
+	/* Our classic pcap reader, its blocks, and the descriptor. */
+	struct pcapfile_reader	*pf;
+	struct readahead	*ra;
+	int			 fd;		/* -1 once a stream owns it */
 
 	/* pcapng reader and the stream it reads. */
 	struct pcapng_reader	*ng;
@@ -84,10 +99,10 @@ struct capture {
 	void			*ctx;
 };
 
-/* Replays the sniffed magic, then reads on from the real stream. */
+/* Replays the sniffed header, then reads on from the real stream. */
 struct capture_cookie {
 	FILE		*in;
-	uint8_t		 prefix[4];
+	uint8_t		 prefix[PCAPFILE_HDRLEN];
 	size_t		 prefixlen;
 	size_t		 prefixoff;
 };
@@ -96,13 +111,20 @@ static ssize_t	capture_cookie_read(void *, char *, size_t);
 static int	capture_cookie_close(void *);
 static FILE	*capture_replay_stream(FILE *, const uint8_t *, size_t);
 static struct capture *capture_alloc(const char *);
+static size_t	capture_read_full(int, uint8_t *, size_t, int *);
+static FILE	*capture_stream(struct capture *);
+static struct pcap *capture_open_libpcap(struct capture *, const uint8_t *,
+		    size_t, char *);
+static void	capture_set_ts(struct capture_frame *, int64_t, uint64_t);
+static int	capture_next_own(struct capture *, struct capture_frame *,
+		    char *, size_t, char *);
 static void	capture_unlocked(FILE *);
 static void	capture_activate_error(struct capture *, int, char *);
 static int	capture_linktype_to_dlt(uint32_t);
 static struct capture_bpf *capture_bpf_for(struct capture *, int, char *);
 static void	capture_pcap_cb(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
-static int	capture_run_pcapng(struct capture *, int, int, capture_cb *,
+static int	capture_run_own(struct capture *, int, int, capture_cb *,
 		    void *, char *);
 static void	capture_iface_flags(FILE *, uint32_t);
 
@@ -129,6 +151,7 @@ capture_alloc(const char *name)
 
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
+	c->fd = -1;
 	return (c);
 }
 
@@ -189,28 +212,46 @@ capture_replay_stream(FILE *in, const uint8_t *prefix, size_t prefixlen)
 	return (fp);
 }
 
-struct capture *
-capture_open_file(const char *path, char *errbuf)
+/*
+ * Read up to n bytes from fd, across short reads and signals: fewer only
+ * at the end of input or on an error (*err, else 0).
+ */
+static size_t
+capture_read_full(int fd, uint8_t *buf, size_t n, int *err)
 {
-	char		 perr[PCAP_ERRBUF_SIZE];
-	struct capture	*c;
-	FILE		*fp, *pfp;
-	uint8_t		 magic[4];
-	size_t		 got;
-	uint32_t	 m;
+	size_t	got = 0;
+	ssize_t	k;
 
-	c = capture_alloc(path);
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else {
-		if ((fp = fopen(path, "rb")) == NULL) {
-			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
-			    strerror(errno));
-			capture_close(c);
-			return (NULL);
+	*err = 0;
+	while (got < n) {
+		if ((k = read(fd, buf + got, n - got)) > 0)
+			got += (size_t)k;
+		else if (k == 0)
+			break;
+		else if (errno != EINTR) {
+			*err = errno;
+			break;
 		}
+	}
+	return (got);
+}
+
+/*
+ * A stdio stream on the capture's descriptor (from here the stream owns
+ * it), for the readers that read through stdio; NULL with errno.
+ */
+static FILE *
+capture_stream(struct capture *c)
+{
+	FILE	*fp;
+
+	if (c->fd == STDIN_FILENO)
+		fp = stdin;
+	else if ((fp = fdopen(c->fd, "rb")) == NULL)
+		return (NULL);
+	else {
 		/*
-		 * Fewer read(2) calls for the block-at-a-time reader.  Page
+		 * Fewer read(2) calls for the block-at-a-time readers.  Page
 		 * aligned, as the page cache it is copied from: malloc() puts
 		 * a buffer this large 16 bytes into fresh pages, and the
 		 * kernel's copy into it then ran about a third slower
@@ -219,58 +260,130 @@ capture_open_file(const char *path, char *errbuf)
 		c->stdiobuf = xmalloc_aligned(CAPTURE_PAGE, CAPTURE_STDIO_BUF);
 		setvbuf(fp, c->stdiobuf, _IOFBF, CAPTURE_STDIO_BUF);
 	}
+	c->fd = -1;
 	c->fp = fp;
 	c->fp_owned = fp != stdin;
 	capture_unlocked(fp);
+	return (fp);
+}
 
-	got = fread(magic, 1, sizeof(magic), fp);
-	if (got < sizeof(magic) && ferror(fp)) {
-		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
-		    strerror(errno));
-		capture_close(c);
-		return (NULL);
-	}
-	memcpy(&m, magic, sizeof(m));
-	if (got == sizeof(magic) && m == PCAPNG_SHB_TYPE) {
-		c->ng = pcapng_open_stream(fp, magic, got);
-		c->dlt = -1;
-		return (c);
-	}
+/*
+ * Hand the file to libpcap, which knows the older formats and says
+ * clearly what it does not know.  Rewind if we can, else replay the
+ * sniffed bytes.  NULL with errbuf.
+ */
+static pcap_t *
+capture_open_libpcap(struct capture *c, const uint8_t *head, size_t got,
+    char *errbuf)
+{
+	char	 perr[PCAP_ERRBUF_SIZE];
+	FILE	*fp, *pfp;
+	pcap_t	*p;
+	int	 rewound;
 
-	/*
-	 * Everything else goes to libpcap, which knows the classic formats
-	 * and says clearly what it does not know.  Rewind if we can, else
-	 * replay the sniffed bytes.
-	 */
-	if (fp != stdin && fseek(fp, 0, SEEK_SET) == 0)
+	rewound = c->fd != STDIN_FILENO && lseek(c->fd, 0, SEEK_SET) == 0;
+	if ((fp = capture_stream(c)) == NULL)
+		pfp = NULL;
+	else if (rewound)
 		pfp = fp;
-	else if ((pfp = capture_replay_stream(fp, magic, got)) != NULL)
+	else if ((pfp = capture_replay_stream(fp, head, got)) != NULL)
 		capture_unlocked(pfp);
-	else {
-		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+	if (pfp == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name,
 		    strerror(errno));
-		capture_close(c);
 		return (NULL);
 	}
 	perr[0] = '\0';
-	c->pcap = pcap_fopen_offline_with_tstamp_precision(pfp,
+	p = pcap_fopen_offline_with_tstamp_precision(pfp,
 	    PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (c->pcap == NULL) {
-		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path, perr);
+	if (p == NULL) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, perr);
 		if (pfp != fp) {
 			/* Closing the replay stream closes fp too. */
 			fclose(pfp);
 			c->fp = NULL;
 		}
-		capture_close(c);
 		return (NULL);
 	}
 	/* From here pcap_close() closes the stream (and through it fp). */
 	c->fp = NULL;
+	return (p);
+}
+
+struct capture *
+capture_open_file(const char *path, char *errbuf)
+{
+	struct pcapfile_info	 info;
+	struct capture		*c;
+	uint8_t			 head[PCAPFILE_HDRLEN];
+	size_t			 got;
+	uint32_t		 m;
+	int			 err;
+
+	c = capture_alloc(path);
+	if (strcmp(path, "-") == 0)
+		c->fd = STDIN_FILENO;
+	else if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(errno));
+		capture_close(c);
+		return (NULL);
+	}
+
+	got = capture_read_full(c->fd, head, sizeof(m), &err);
+	if (got == sizeof(m)) {
+		memcpy(&m, head, sizeof(m));
+		if (m == PCAPNG_SHB_TYPE) {
+			if (capture_stream(c) == NULL) {
+				snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s",
+				    path, strerror(errno));
+				capture_close(c);
+				return (NULL);
+			}
+			c->ng = pcapng_open_stream(c->fp, head, got);
+			c->dlt = -1;
+			return (c);
+		}
+		/* Perhaps a classic pcap file: its whole header. */
+		got += capture_read_full(c->fd, head + got,
+		    sizeof(head) - got, &err);
+	}
+	if (err != 0) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(err));
+		capture_close(c);
+		return (NULL);
+	}
+	if (pcapfile_header(head, got, &info)) {
+		c->ra = readahead_new(c->fd);
+		c->pf = pcapfile_open(&info, c->ra);
+		c->dlt = capture_linktype_to_dlt(info.linktype);
+		c->nano = 1;
+		return (c);
+	}
+	if ((c->pcap = capture_open_libpcap(c, head, got, errbuf)) == NULL) {
+		capture_close(c);
+		return (NULL);
+	}
 	c->dlt = pcap_datalink(c->pcap);
 	c->nano = pcap_get_tstamp_precision(c->pcap) ==
 	    PCAP_TSTAMP_PRECISION_NANO;
 	return (c);
+}
+
+int
+capture_readahead(struct capture *c, char *errbuf)
+{
+	char	why[256];
+
+	if (c->ra == NULL)
+		return (0);
+	if (readahead_start(c->ra, why, sizeof(why)) == -1) {
+		snprintf(errbuf, PC_ERRBUF_SIZE, "%s: reading ahead: %s",
+		    c->name, why);
+		return (-1);
+	}
+	return (1);
 }
 
 /*
@@ -636,7 +749,7 @@ capture_set_filter(struct capture *c, const char *expr, char *errbuf)
 		return (0);
 	}
 
-	/* pcapng: forget programs for an earlier expression. */
+	/* Our readers: forget programs for an earlier expression. */
 	for (i = 0; i < c->nbpf; i++)
 		pcap_freecode(&c->bpf[i].prog);
 	free(c->bpf);
@@ -644,8 +757,16 @@ capture_set_filter(struct capture *c, const char *expr, char *errbuf)
 	c->nbpf = c->lastbpf = 0;
 	free(c->filter);
 	c->filter = xstrdup(expr);
+	if (c->pf != NULL) {
+		/* One link type, known: the expression must fit it. */
+		if (capture_bpf_for(c, c->dlt, errbuf) != NULL)
+			return (0);
+		free(c->filter);
+		c->filter = NULL;
+		return (-1);
+	}
 	/*
-	 * Link types are known only as interfaces are read, so catch syntax
+	 * pcapng: link types are known only as interfaces are read, so catch syntax
 	 * errors now by compiling for the common link types: the expression
 	 * must make sense for at least one.  Others are compiled when their
 	 * first frame arrives, and fail the run if they do not fit.
@@ -662,6 +783,22 @@ capture_set_filter(struct capture *c, const char *expr, char *errbuf)
 	return (0);
 }
 
+/*
+ * A timestamp as stored (seconds, and a fraction scaled to nanoseconds
+ * but unchecked): a file may hold any value in the fraction, so carry
+ * whole seconds out of it to keep nsec in range.
+ */
+static inline void
+capture_set_ts(struct capture_frame *f, int64_t sec, uint64_t frac)
+{
+	if (frac >= 1000000000U) {
+		sec += (int64_t)(frac / 1000000000U);
+		frac %= 1000000000U;
+	}
+	f->ts_sec = sec;
+	f->ts_nsec = (uint32_t)frac;
+}
+
 static void
 capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
     const u_char *bytes)
@@ -674,62 +811,90 @@ capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
 	f.caplen = h->caplen;
 	f.wirelen = h->len;
 	f.dlt = c->dlt;
-	f.ts_sec = h->ts.tv_sec;
 	frac = (uint64_t)h->ts.tv_usec;
 	if (!c->nano)
 		frac *= 1000;
-	if (frac >= 1000000000U) {
-		/* A file may hold any value here; keep nsec in range. */
-		f.ts_sec += (int64_t)(frac / 1000000000U);
-		frac %= 1000000000U;
-	}
-	f.ts_nsec = (uint32_t)frac;
+	capture_set_ts(&f, h->ts.tv_sec, frac);
 	c->cb(c->ctx, &f);
 }
 
 /*
- * Frames from a pcapng file.  Whole file (max 0, honouring stop): 0 at the
+ * The next frame from one of our readers that passes the filter: 1, 0 at
+ * the end, -1 with a reason in why, PCAPFILE_AGAIN (a signal cut a read
+ * short), or CAPTURE_FILTER_FAIL with the whole error line in errbuf.
+ */
+static inline int
+capture_next_own(struct capture *c, struct capture_frame *f, char *why,
+    size_t whylen, char *errbuf)
+{
+	struct pcapfile_packet	 pp;
+	struct pcapng_packet	 np;
+	struct capture_bpf	*b;
+	struct pcap_pkthdr	 h;
+	int			 rc;
+
+	for (;;) {
+		if (c->pf != NULL) {
+			if ((rc = pcapfile_next(c->pf, &pp, why, whylen)) != 1)
+				return (rc);
+			f->data = pp.data;
+			f->caplen = pp.caplen;
+			f->wirelen = pp.wirelen;
+			f->dlt = c->dlt;
+			capture_set_ts(f, pp.ts_sec, pp.ts_frac);
+		} else {
+			if ((rc = pcapng_next(c->ng, &np, why, whylen)) != 1)
+				return (rc);
+			f->data = np.data;
+			f->caplen = np.caplen;
+			f->wirelen = np.wirelen;
+			f->dlt = capture_linktype_to_dlt(np.linktype);
+			capture_set_ts(f, np.ts_sec, np.ts_nsec);
+		}
+		if (c->filter == NULL)
+			return (1);
+		if ((b = capture_bpf_for(c, f->dlt, errbuf)) == NULL)
+			return (CAPTURE_FILTER_FAIL);
+		memset(&h, 0, sizeof(h));
+		h.caplen = f->caplen;
+		h.len = f->wirelen;
+		if (pcap_offline_filter(&b->prog, &h, f->data) != 0)
+			return (1);
+	}
+}
+
+/*
+ * Frames from our own readers.  Whole file (honouring stop): 0 at the
  * end, 1 when stopped, -1 on error.  Batch (max > 0): frames delivered,
- * CAPTURE_END at the end, -1 on error.
+ * CAPTURE_END at the end, -1 on error; a read cut short by a signal ends
+ * the batch early, so that the caller looks at its flags.
  */
 static int
-capture_run_pcapng(struct capture *c, int max, int whole, capture_cb *cb,
+capture_run_own(struct capture *c, int max, int whole, capture_cb *cb,
     void *ctx, char *errbuf)
 {
 	char			 why[256];
-	struct pcapng_packet	 pkt;
 	struct capture_frame	 f;
-	struct capture_bpf	*b;
-	struct pcap_pkthdr	 h;
 	int			 rc, n = 0;
 
-	memset(&h, 0, sizeof(h));
 	while (whole ? !c->stop : n < max) {
-		rc = pcapng_next(c->ng, &pkt, why, sizeof(why));
+		rc = capture_next_own(c, &f, why, sizeof(why), errbuf);
+		if (rc == 1) {
+			cb(ctx, &f);
+			n++;
+			continue;
+		}
 		if (rc == 0)
 			return (whole ? 0 : (n > 0 ? n : CAPTURE_END));
-		if (rc == -1 && c->stop)
-			return (whole ? 1 : n);	/* read cut short by a signal */
-		if (rc == -1) {
+		if (rc == PCAPFILE_AGAIN || (rc == -1 && c->stop)) {
+			/* A signal: stopped, or a flag to look at. */
+			if (!whole)
+				return (n);
+			continue;
+		}
+		if (rc != CAPTURE_FILTER_FAIL)
 			snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s", c->name, why);
-			return (-1);
-		}
-		f.dlt = capture_linktype_to_dlt(pkt.linktype);
-		if (c->filter != NULL) {
-			if ((b = capture_bpf_for(c, f.dlt, errbuf)) == NULL)
-				return (-1);
-			h.caplen = pkt.caplen;
-			h.len = pkt.wirelen;
-			if (pcap_offline_filter(&b->prog, &h, pkt.data) == 0)
-				continue;
-		}
-		f.data = pkt.data;
-		f.caplen = pkt.caplen;
-		f.wirelen = pkt.wirelen;
-		f.ts_sec = pkt.ts_sec;
-		f.ts_nsec = pkt.ts_nsec;
-		cb(ctx, &f);
-		n++;
+		return (-1);
 	}
 	return (whole ? 1 : n);
 }
@@ -739,8 +904,8 @@ capture_run(struct capture *c, capture_cb *cb, void *ctx, char *errbuf)
 {
 	int	rc;
 
-	if (c->ng != NULL)
-		return (capture_run_pcapng(c, 0, 1, cb, ctx, errbuf));
+	if (c->pf != NULL || c->ng != NULL)
+		return (capture_run_own(c, 0, 1, cb, ctx, errbuf));
 	if (c->stop)
 		return (1);
 	c->cb = cb;
@@ -764,9 +929,9 @@ capture_dispatch(struct capture *c, int max, capture_cb *cb, void *ctx,
 {
 	int	rc;
 
-	if (c->ng != NULL)
-		return (capture_run_pcapng(c, max > 0 ? max :
-		    CAPTURE_FILE_BATCH, 0, cb, ctx, errbuf));
+	if (c->pf != NULL || c->ng != NULL)
+		return (capture_run_own(c, max > 0 ? max : CAPTURE_FILE_BATCH,
+		    0, cb, ctx, errbuf));
 	if (max <= 0 && !c->live)
 		max = CAPTURE_FILE_BATCH;	/* -1 would read the whole file */
 	c->cb = cb;
@@ -806,6 +971,7 @@ capture_stop(struct capture *c)
 	c->stop = 1;
 	if (c->pcap != NULL)
 		pcap_breakloop(c->pcap);
+	readahead_interrupt(c->ra);
 }
 
 const char *
@@ -852,6 +1018,10 @@ capture_close(struct capture *c)
 	if (c->pcap != NULL)
 		pcap_close(c->pcap);
 	pcapng_close(c->ng);
+	pcapfile_close(c->pf);
+	readahead_free(c->ra);	/* joins its thread before fd closes */
+	if (c->fd != -1 && c->fd != STDIN_FILENO)
+		close(c->fd);
 	if (c->fp != NULL && c->fp_owned)
 		fclose(c->fp);
 	free(c->stdiobuf);
@@ -877,6 +1047,8 @@ capture_tell(struct capture *c)
 
 	if (c->live)
 		return (-1);
+	if (c->pf != NULL)
+		return (pcapfile_tell(c->pf));
 	fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
 	if (fp == NULL || (off = ftell(fp)) < 0)
 		return (-1);

@@ -436,8 +436,24 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 	one[0] = cap;
 	run_stop_caps = one;
 	run_stop_ncaps = 1;
-	if (rc->threads > 1 && run_file_threaded(rc, cap, &pg, failed) == 0)
-		goto done;
+	if (rc->threads > 1) {
+		/*
+		 * A classic pcap file is read ahead in blocks by a second
+		 * thread inside the capture, and parsed in place here; other
+		 * files hand copied frames over a ring (run_file_threaded).
+		 */
+		switch (capture_readahead(cap, errbuf)) {
+		case 1:
+			break;
+		case 0:
+			if (run_file_threaded(rc, cap, &pg, failed) == 0)
+				goto done;
+			break;
+		default:
+			log_warnx("%s; reading in one thread", errbuf);
+			break;
+		}
+	}
 	while (!run_sig_stop && !engine_sink_failed(rc->eng)) {
 		n = capture_dispatch(cap, 0, engine_frame, rc->eng, errbuf);
 		if (n == CAPTURE_END)

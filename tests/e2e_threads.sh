@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# e2e_threads.sh - --threads 2 (a reader thread handing frames to the
-# classifying thread through a ring) must give the same bytes as one
-# thread: the same reports, messages and exit status, on every capture in
-# pcaps/ (the broken ones of pcaps/bad/ included) and in
-# ../shared/pcaps/real/, alone and all in one run, with and without
-# packet-time intervals.  Also: a generated capture spanning many ring
-# batches, a frame too large for any batch (decoded by the reader, not
-# copied), and SIGINT
-# stopping a threaded run part-way with a final report.
+# e2e_threads.sh - --threads 2 must give the same bytes as one thread: the
+# same reports, messages and exit status, on every capture in pcaps/ (the
+# broken ones of pcaps/bad/ included) and in ../shared/pcaps/real/, alone
+# and all in one run, with and without packet-time intervals.  Classic pcap
+# files are read ahead in blocks by a second thread (readahead.c); pcapng
+# and the files left to libpcap hand frames over through a ring (ring.c).
+# Also: generated captures spanning many blocks and ring batches, a frame
+# too large for any batch (decoded by the reader, not copied), a pipe on
+# standard input, and SIGINT stopping a threaded run part-way with a final
+# report, from a file and from a pipe that has gone quiet.
 set -u
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
@@ -63,6 +64,22 @@ else
 	echo "FAIL: PCAPGEN not set"; fail=$((fail + 1))
 fi
 
+# Standard input from a pipe: the read-ahead thread waits in poll(2).
+same_pipe() {
+	local name=$1 f=$2 rc1 rc2; shift 2
+	cat "$f" | "$PORTCLASS" "$@" >"$tmp/one.out" 2>"$tmp/one.err"; rc1=$?
+	cat "$f" | "$PORTCLASS" --threads 2 "$@" >"$tmp/two.out" \
+	    2>"$tmp/two.err"; rc2=$?
+	check "$name: exit status ($rc1, $rc2)" test "$rc1" -eq "$rc2"
+	check "$name: same report bytes" cmp -s "$tmp/one.out" "$tmp/two.out"
+	check "$name: same messages" cmp -s "$tmp/one.err" "$tmp/two.err"
+}
+same_pipe "demo.pcap on a pipe" "$PC_SOURCE_DIR/pcaps/demo.pcap" \
+    -F json -t 1 -r -
+if [ -n "${PCAPGEN:-}" ]; then
+	same_pipe "imix on a pipe" "$tmp/imix.pcap" -F json -r -
+fi
+
 # A frame of 200000 bytes, more than a batch holds, between two small
 # ones (frames over RING_COPY_MAX are decoded by the reader thread): classic pcap, little-endian, snaplen 262144, Ethernet.
 le32() {
@@ -114,6 +131,29 @@ if [ -n "${PCAPGEN:-}" ]; then
 	check "SIGINT: a final report of what was read (${got:-none})" \
 		test "${got:-0}" -gt 0 -a "${got:-0}" -le 3000000
 	check "SIGINT: no message" test ! -s "$tmp/int.err"
+
+	# SIGINT while the pipe on standard input has gone quiet: the
+	# classifier waits for the read-ahead thread, which waits in poll(2).
+	# A fifo, not a pipeline: "wait" on a pipeline waits for all of it.
+	mkfifo "$tmp/fifo"
+	"$PORTCLASS" --threads 2 -F json -r - <"$tmp/fifo" >"$tmp/q.out" \
+	    2>"$tmp/q.err" &
+	pid=$!
+	{ cat "$PC_SOURCE_DIR/pcaps/demo.pcap"; sleep 30; } >"$tmp/fifo" &
+	feeder=$!
+	sleep 1
+	start=$(date +%s%N)
+	kill -INT "$pid"
+	wait "$pid"; rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	{ pkill -P "$feeder" sleep; kill "$feeder"; wait "$feeder"; } \
+	    2>/dev/null
+	check "SIGINT, quiet pipe: exit 0 ($rc)" test "$rc" -eq 0
+	check "SIGINT, quiet pipe: stopped within $limit ms (${ms} ms)" \
+		test "$ms" -lt "$limit"
+	got=$(json_totals run packets <"$tmp/q.out")
+	check "SIGINT, quiet pipe: every frame counted (${got:-none})" \
+		test "${got:-0}" -eq 246
 fi
 
 check_summary

@@ -34,6 +34,16 @@ struct capture;
 struct capture	*capture_open_file(const char *path, char *errbuf);
 
 /*
+ * Read the file ahead in a second thread from now on, so that the
+ * kernel's copy of the next block overlaps the work on this one; before
+ * the first frame only.  1 if it now does; 0 if this capture cannot (a
+ * live one, or a file that our classic pcap reader does not read); -1
+ * with errbuf "FILE: reason" if the thread could not start (reading goes
+ * on in the caller's thread).
+ */
+int		 capture_readahead(struct capture *, char *errbuf);
+
+/*
  * The snapshot length of a live capture when none is given: enough for
  * every header the decoder reads, tunnels included (docs/live.md has the
  * sum), so the kernel copies a few hundred bytes per frame, not all of it.
@@ -124,7 +134,8 @@ int		 capture_is_live(const struct capture *);
 
 /*
  * Make capture_run() return soon, after the frame in hand.  Only sets a
- * flag and calls pcap_breakloop(): safe to call from a signal handler.
+ * flag, calls pcap_breakloop() and wakes a wait for the read-ahead
+ * thread: safe to call from a signal handler.
  */
 void		 capture_stop(struct capture *);
 

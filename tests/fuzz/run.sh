@@ -16,7 +16,8 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 	# real-world set beside the repository when it is there.
 	case ${name#fuzz_} in
 	decode)   corpus=("$src/corpus") ;;
-	capture)  corpus=("$src/../../pcaps" "$src/../../pcaps/bad")
+	capture|pcapfile)
+		  corpus=("$src/../../pcaps" "$src/../../pcaps/bad")
 		  real="$src/../../../shared/pcaps/real"
 		  [ -d "$real" ] && corpus+=("$real") ;;
 	*)        corpus=("$src/corpus-${name#fuzz_}") ;;
