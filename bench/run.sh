@@ -11,6 +11,9 @@
 #                                  stream given portclass's stdio buffer)
 #     baseline -m next FILE       (row baseline-next: pcap_next_ex(), the
 #                                  loop as issue 5 describes it)
+#     baseline -m read FILE       (row baseline-read: no libpcap, read(2)
+#                                  and the records walked in place: the
+#                                  floor for any reader of the file)
 #     portclass -F json -r FILE >/dev/null
 #     portclass --threads 2 -F json -r FILE >/dev/null   (row portclass-t2)
 #     tcpdump -r FILE -w /dev/null            (when tcpdump is installed)
@@ -226,7 +229,8 @@ for f in $files; do
 	    "$data/stdout.portclass")
 	i=1
 	while [ "$i" -le "$rounds" ]; do
-		order="baseline baseline-buf baseline-next portclass portclass-t2"
+		order="baseline baseline-buf baseline-next baseline-read"
+		order="$order portclass portclass-t2"
 		[ -n "$before" ] && order="$order before before-t2"
 		order="$order tcpdump"
 		if [ $((i % 2)) = 0 ]; then
@@ -237,6 +241,7 @@ for f in $files; do
 			baseline) set -- "$baseline" "$f" ;;
 			baseline-buf) set -- "$baseline" -b "$stdiobuf" "$f" ;;
 			baseline-next) set -- "$baseline" -m next "$f" ;;
+			baseline-read) set -- "$baseline" -m read "$f" ;;
 			portclass) set -- "$portclass" -F json -r "$f" ;;
 			portclass-t2)
 				set -- "$portclass" --threads 2 -F json -r "$f" ;;
@@ -291,7 +296,8 @@ for f in $files; do
 		printf("%-13s %9s %7s %9s %11s %10s %10s %9s %8s\n", "program",
 		    "wall s", "spread", "cpu s", "wall ratio", "cpu ratio",
 		    "peak RSS", "Mpkt/s", "ns/pkt")
-		n = split("baseline baseline-buf baseline-next portclass " \
+		n = split("baseline baseline-buf baseline-next baseline-read " \
+		    "portclass " \
 		    "portclass-t2 before before-t2 tcpdump", progs, " ")
 		for (k = 1; k <= n; k++) {
 			p = progs[k]
@@ -324,8 +330,16 @@ for f in $files; do
 					    name, peak[p] / 1024, maxrss)
 			}
 		}
-		if (seen["baseline-next"]) {
-			line = "against baseline-next (pcap_next_ex):"
+		# The same ratios to other rows: pcap_next_ex(), and the
+		# floor of reading the file without libpcap.
+		nref = split("baseline-next baseline-read", refs, " ")
+		refname["baseline-next"] = "pcap_next_ex"
+		refname["baseline-read"] = "read(2), no libpcap"
+		for (q = 1; q <= nref; q++) {
+			ref = refs[q]
+			if (!seen[ref])
+				continue
+			line = "against " ref " (" refname[ref] "):"
 			n = split("portclass portclass-t2 before before-t2", pcs,
 			    " ")
 			for (k = 1; k <= n; k++) {
@@ -333,7 +347,7 @@ for f in $files; do
 				if (!seen[p])
 					continue
 				for (r = 1; r <= rounds; r++)
-					wr[r] = wall[p, r] / wall["baseline-next", r]
+					wr[r] = wall[p, r] / wall[ref, r]
 				line = line sprintf(" %s %.2fx", p, median(wr, rounds))
 			}
 			print line
