@@ -26,8 +26,9 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 	mkdir -p "$build/tests/fuzz/artifacts"
 	echo "== $name: ${secs}s on $(find "${corpus[@]}" -maxdepth 1 -type f | wc -l) seeds"
 	dict=()
-	[ -f "$src/dict/${name#fuzz_}.dict" ] &&
-		dict=(-dict="$src/dict/${name#fuzz_}.dict")
+	d=${name#fuzz_}
+	[ "$d" = pcapfile ] && d=capture	# the same file format
+	[ -f "$src/dict/$d.dict" ] && dict=(-dict="$src/dict/$d.dict")
 	"$bin" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
 		"${dict[@]}" \
 		-artifact_prefix="$build/tests/fuzz/artifacts/" \
