@@ -354,42 +354,8 @@ got_cb(void *ctx, const struct capture_frame *cf)
 
 /* ---- temporary files --------------------------------------------------- */
 
-static char	t_dir[64];
-
-static int
-t_setup(void **state)
-{
-	(void)state;
-	strcpy(t_dir, "/tmp/pc-test-capture-XXXXXX");
-	if (mkdtemp(t_dir) == NULL)
-		return (-1);
-	log_init("test_capture", 0);
-	return (0);
-}
-
-static int
-t_teardown(void **state)
-{
-	char	cmd[128];
-
-	(void)state;
-	/* Only our own mkdtemp() directory, whose name we made. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t_dir);
-	return (system(cmd) == 0 ? 0 : -1);
-}
-
-/* Write n bytes of b to a new file in t_dir; the path goes to out. */
-static void
-t_write(const char *name, const uint8_t *b, size_t n, char *out, size_t outlen)
-{
-	FILE	*fp;
-
-	snprintf(out, outlen, "%s/%s", t_dir, name);
-	fp = fopen(out, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(b, 1, n, fp), n);
-	assert_int_equal(fclose(fp), 0);
-}
+#define T_NAME		"test_capture"
+#include "tmpdir_fixture.h"
 
 /* Open, optionally filter, run; returns capture_run()'s result. */
 static int

@@ -160,41 +160,8 @@ compare_file(const char *path, int threaded, long *frames)
 
 /* ---- temporary files --------------------------------------------------- */
 
-static char	t_dir[64];
-
-static int
-t_setup(void **state)
-{
-	(void)state;
-	strcpy(t_dir, "/tmp/pc-test-pcapfile-XXXXXX");
-	if (mkdtemp(t_dir) == NULL)
-		return (-1);
-	log_init("test_pcapfile", 0);
-	return (0);
-}
-
-static int
-t_teardown(void **state)
-{
-	char	cmd[128];
-
-	(void)state;
-	/* Only our own mkdtemp() directory, whose name we made. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t_dir);
-	return (system(cmd) == 0 ? 0 : -1);
-}
-
-static void
-t_write(const char *name, const uint8_t *b, size_t n, char *out, size_t outlen)
-{
-	FILE	*fp;
-
-	snprintf(out, outlen, "%s/%s", t_dir, name);
-	fp = fopen(out, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(b, 1, n, fp), n);
-	assert_int_equal(fclose(fp), 0);
-}
+#define T_NAME		"test_pcapfile"
+#include "tmpdir_fixture.h"
 
 /* ---- building files ---------------------------------------------------- */
 
