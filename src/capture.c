@@ -10,7 +10,8 @@
  *     copied after read(2) (libpcap copies it twice more, which was most of
  *     the time on small frames; docs/performance.md);
  *   - pcapng files: pcapng.c, because libpcap 1.10 refuses a pcapng file
- *     whose interfaces have different link types;
+ *     whose interfaces have different link types; it parses the blocks
+ *     in place in the same blocks from readahead.c;
  *   - everything else (older pcap versions, patched formats, the few link
  *     types libpcap rewrites as it reads): libpcap's pcap_loop().
  *
@@ -56,6 +57,9 @@
 #define CAPTURE_PAGE		4096
 #define CAPTURE_FILE_BATCH	4096	/* frames per capture_dispatch() */
 #define CAPTURE_FILTER_FAIL	(-3)	/* capture_next_own(): errbuf is set */
+#define CAPTURE_AGAIN		PCAPFILE_AGAIN	/* a signal cut a read */
+_Static_assert(PCAPFILE_AGAIN == PCAPNG_AGAIN,
+    "both readers say 'interrupted' alike");
 
 /* One compiled filter per link type seen in a pcapng file. */
 struct capture_bpf {
@@ -77,8 +81,10 @@ struct capture {
 	struct readahead	*ra;
 	int			 fd;		/* -1 once a stream owns it */
 
-	/* pcapng reader and the stream it reads. */
+	/* Our pcapng reader (on ra too). */
 	struct pcapng_reader	*ng;
+
+	/* The stream libpcap reads, until pcap owns it. */
 	FILE			*fp;
 	int			 fp_owned;	/* not stdin */
 	char			*stdiobuf;	/* setvbuf() buffer of fp */
@@ -238,7 +244,7 @@ capture_read_full(int fd, uint8_t *buf, size_t n, int *err)
 
 /*
  * A stdio stream on the capture's descriptor (from here the stream owns
- * it), for the readers that read through stdio; NULL with errno.
+ * it), for libpcap; NULL with errno.
  */
 static FILE *
 capture_stream(struct capture *c)
@@ -251,8 +257,7 @@ capture_stream(struct capture *c)
 		return (NULL);
 	else {
 		/*
-		 * Fewer read(2) calls for the block-at-a-time readers.  Page
-		 * aligned, as the page cache it is copied from: malloc() puts
+		 * Fewer read(2) calls for libpcap's reader.  Page aligned, as the page cache it is copied from: malloc() puts
 		 * a buffer this large 16 bytes into fresh pages, and the
 		 * kernel's copy into it then ran about a third slower
 		 * (docs/performance.md).
@@ -334,13 +339,8 @@ capture_open_file(const char *path, char *errbuf)
 	if (got == sizeof(m)) {
 		memcpy(&m, head, sizeof(m));
 		if (m == PCAPNG_SHB_TYPE) {
-			if (capture_stream(c) == NULL) {
-				snprintf(errbuf, PC_ERRBUF_SIZE, "%s: %s",
-				    path, strerror(errno));
-				capture_close(c);
-				return (NULL);
-			}
-			c->ng = pcapng_open_stream(c->fp, head, got);
+			c->ra = readahead_new(c->fd);
+			c->ng = pcapng_open(c->ra, head, got);
 			c->dlt = -1;
 			return (c);
 		}
@@ -820,7 +820,7 @@ capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
 
 /*
  * The next frame from one of our readers that passes the filter: 1, 0 at
- * the end, -1 with a reason in why, PCAPFILE_AGAIN (a signal cut a read
+ * the end, -1 with a reason in why, CAPTURE_AGAIN (a signal cut a read
  * short), or CAPTURE_FILTER_FAIL with the whole error line in errbuf.
  */
 static inline int
@@ -886,7 +886,7 @@ capture_run_own(struct capture *c, int max, int whole, capture_cb *cb,
 		}
 		if (rc == 0)
 			return (whole ? 0 : (n > 0 ? n : CAPTURE_END));
-		if (rc == PCAPFILE_AGAIN || (rc == -1 && c->stop)) {
+		if (rc == CAPTURE_AGAIN || (rc == -1 && c->stop)) {
 			/* A signal: stopped, or a flag to look at. */
 			if (!whole)
 				return (n);
@@ -1049,7 +1049,9 @@ capture_tell(struct capture *c)
 		return (-1);
 	if (c->pf != NULL)
 		return (pcapfile_tell(c->pf));
-	fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
+	if (c->ra != NULL)
+		return (readahead_offset(c->ra));
+	fp = pcap_file(c->pcap);
 	if (fp == NULL || (off = ftell(fp)) < 0)
 		return (-1);
 	return ((long long)off);

@@ -1,12 +1,16 @@
 /*
  * pcapng.c - read pcapng capture files block by block.
  *
- * The reader pulls one whole block at a time into a single reusable buffer
- * (grown only when a larger block arrives, never past PCAPNG_BLOCK_MAX), so
- * the per-frame path neither allocates nor copies more than one fread.
- * Every length taken from the file is checked against the block that holds
- * it before anything is read through it.  Several sections may follow each
- * other, each in its own byte order with its own interfaces.
+ * The input comes in chunks: the bytes the caller sniffed, then the blocks
+ * of a struct readahead (or one chunk of memory).  A pcapng block that
+ * lies whole in the chunk in hand is parsed where it lies, so a frame is
+ * not copied after read(2); one that straddles chunks is gathered into a
+ * reusable buffer (grown only when a larger block arrives, never past
+ * PCAPNG_BLOCK_MAX).  Gathering keeps its state in the reader, so a read
+ * cut short by a signal resumes where it stopped.  Every length taken
+ * from the file is checked against the block that holds it before
+ * anything is read through it.  Several sections may follow each other,
+ * each in its own byte order with its own interfaces.
  *
  * What it does not do: map link types to DLT values, filter, or look at
  * packet contents; capture.c does the first two and decode.c the last.
@@ -21,6 +25,7 @@
 #include <string.h>
 
 #include "portclass/pcapng.h"
+#include "portclass/readahead.h"
 #include "portclass/xmalloc.h"
 
 #define PCAPNG_BOM		0x1A2B3C4DU	/* byte-order magic in the SHB */
@@ -54,16 +59,19 @@ struct pcapng_iface {
 };
 
 struct pcapng_reader {
-	FILE			*fp;		/* NULL when reading memory */
-	const uint8_t		*mem;
+	struct readahead	*ra;		/* NULL when reading memory */
+	const uint8_t		*mem;		/* memory not yet handed out */
 	size_t			 memlen;
-	size_t			 memoff;
 	uint8_t			 prefix[8];	/* bytes the caller already read */
-	size_t			 prefixlen;
-	size_t			 prefixoff;
 
-	uint8_t			*buf;		/* the current block */
+	const uint8_t		*cp;		/* what is left of the chunk */
+	const uint8_t		*cend;
+	int			 ended;		/* no chunk after this one */
+
+	const uint8_t		*b;		/* the current block */
+	uint8_t			*buf;		/* where straddling ones gather */
 	size_t			 bufsize;
+	size_t			 glen;		/* bytes gathered so far */
 	uint64_t		 offset;	/* file offset of the next block */
 
 	int			 swapped;	/* section not in host order */
@@ -74,7 +82,8 @@ struct pcapng_reader {
 	size_t			 ifacecap;
 };
 
-static size_t	pcapng_read(struct pcapng_reader *, uint8_t *, size_t, int *);
+static int	pcapng_chunk(struct pcapng_reader *, int *);
+static ssize_t	pcapng_window(struct pcapng_reader *, size_t, int *);
 static uint16_t	pcapng_get16(const struct pcapng_reader *, const uint8_t *);
 static uint32_t	pcapng_get32(const struct pcapng_reader *, const uint8_t *);
 static uint64_t	pcapng_swap64(uint64_t);
@@ -103,17 +112,19 @@ pcapng_alloc(void)
 }
 
 struct pcapng_reader *
-pcapng_open_stream(FILE *fp, const uint8_t *prefix, size_t prefixlen)
+pcapng_open(struct readahead *ra, const uint8_t *prefix, size_t prefixlen)
 {
 	struct pcapng_reader	*r;
 
 	r = pcapng_alloc();
-	r->fp = fp;
+	r->ra = ra;
 	if (prefixlen > sizeof(r->prefix))
 		prefixlen = sizeof(r->prefix);
 	if (prefixlen > 0)
 		memcpy(r->prefix, prefix, prefixlen);
-	r->prefixlen = prefixlen;
+	/* The sniffed bytes are the first chunk. */
+	r->cp = r->prefix;
+	r->cend = r->prefix + prefixlen;
 	return (r);
 }
 
@@ -139,40 +150,77 @@ pcapng_close(struct pcapng_reader *r)
 }
 
 /*
- * Read up to n bytes: first what the caller had already sniffed, then the
- * stream or memory.  Short only at end of input or on an I/O error (*ioerr).
+ * The next chunk of input into [cp, cend): 1; 0 at the end of input; -1
+ * on a read error (*ioerr); PCAPNG_AGAIN when a signal cut the wait.
  */
-static size_t
-pcapng_read(struct pcapng_reader *r, uint8_t *dst, size_t n, int *ioerr)
+static int
+pcapng_chunk(struct pcapng_reader *r, int *ioerr)
 {
-	size_t	got = 0, k;
+	const uint8_t	*p;
+	ssize_t		 n;
 
-	*ioerr = 0;
-	if (r->prefixoff < r->prefixlen) {
-		k = r->prefixlen - r->prefixoff;
-		if (k > n)
-			k = n;
-		memcpy(dst, r->prefix + r->prefixoff, k);
-		r->prefixoff += k;
-		got = k;
+	if (r->ended)
+		return (0);
+	if (r->ra == NULL) {
+		r->ended = 1;
+		if (r->mem == NULL || r->memlen == 0)
+			return (0);
+		r->cp = r->mem;
+		r->cend = r->mem + r->memlen;
+		r->mem = NULL;
+		return (1);
 	}
-	if (got == n)
-		return (got);
-	if (r->fp != NULL) {
-		got += fread(dst + got, 1, n - got, r->fp);
-		if (got < n && ferror(r->fp))
-			*ioerr = errno != 0 ? errno : EIO;
-		return (got);
+	if ((n = readahead_next(r->ra, &p)) > 0) {
+		r->cp = p;
+		r->cend = p + n;
+		return (1);
 	}
-	k = r->memlen - r->memoff;
-	if (k > n - got)
-		k = n - got;
-	if (k > 0) {
-		memcpy(dst + got, r->mem + r->memoff, k);
-		r->memoff += k;
-		got += k;
+	if (n == READAHEAD_AGAIN)
+		return (PCAPNG_AGAIN);
+	if (n == 0) {
+		r->ended = 1;
+		return (0);
 	}
-	return (got);
+	*ioerr = errno != 0 ? errno : EIO;
+	return (-1);
+}
+
+/*
+ * Point r->b at the first need bytes of the block that starts at the
+ * reading position: in place when the chunk in hand holds them, else
+ * gathered into buf (which the caller has made large enough) from as many
+ * chunks as they span.  Nothing is consumed in place; pcapng_next() steps
+ * over a block once it is whole.  Returns need, or fewer at the end of
+ * input; -1 on a read error (*ioerr); PCAPNG_AGAIN when a signal cut a
+ * read short (what was gathered stays gathered).
+ */
+static ssize_t
+pcapng_window(struct pcapng_reader *r, size_t need, int *ioerr)
+{
+	size_t	k;
+	int	rc;
+
+	if (r->glen == 0 && (size_t)(r->cend - r->cp) >= need) {
+		r->b = r->cp;
+		return ((ssize_t)need);
+	}
+	while (r->glen < need) {
+		if (r->cp == r->cend) {
+			if ((rc = pcapng_chunk(r, ioerr)) == 1)
+				continue;
+			if (rc != 0)
+				return (rc);
+			break;		/* the end: fewer than need */
+		}
+		k = need - r->glen;
+		if (k > (size_t)(r->cend - r->cp))
+			k = (size_t)(r->cend - r->cp);
+		memcpy(r->buf + r->glen, r->cp, k);
+		r->glen += k;
+		r->cp += k;
+	}
+	r->b = r->buf;
+	return ((ssize_t)(r->glen < need ? r->glen : need));
 }
 
 static uint16_t
@@ -230,7 +278,7 @@ pcapng_shb(struct pcapng_reader *r, uint32_t len, char *errbuf, size_t errlen)
 {
 	uint16_t	major;
 
-	major = pcapng_get16(r, r->buf + 12);
+	major = pcapng_get16(r, r->b + 12);
 	if (major != 1)
 		return (pcapng_fail(r, errbuf, errlen,
 		    "unsupported pcapng version %u at offset %" PRIu64,
@@ -309,11 +357,11 @@ pcapng_idb(struct pcapng_reader *r, uint32_t len, char *errbuf, size_t errlen)
 		    "more than %d interfaces in one section",
 		    PCAPNG_IFACES_MAX));
 	memset(&ifc, 0, sizeof(ifc));
-	ifc.linktype = pcapng_get16(r, r->buf + 8);
-	ifc.snaplen = pcapng_get32(r, r->buf + 12);
+	ifc.linktype = pcapng_get16(r, r->b + 8);
+	ifc.snaplen = pcapng_get32(r, r->b + 12);
 	ifc.units = 1000000;		/* default resolution: microseconds */
 	ifc.exp = 6;
-	if (pcapng_idb_options(r, &ifc, r->buf + 16, len - PCAPNG_IDB_MIN,
+	if (pcapng_idb_options(r, &ifc, r->b + 16, len - PCAPNG_IDB_MIN,
 	    errbuf, errlen) == -1)
 		return (-1);
 	if (r->nifaces == r->ifacecap) {
@@ -386,14 +434,14 @@ pcapng_packet_at(struct pcapng_reader *r, struct pcapng_packet *pkt,
 		return (pcapng_fail(r, errbuf, errlen,
 		    "packet at offset %" PRIu64 " claims %u captured bytes in "
 		    "a block of %u", r->offset - len, caplen, len));
-	pkt->data = r->buf + off;
+	pkt->data = r->b + off;
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen;
 	pkt->ifindex = ifid;
 	pkt->linktype = r->ifaces[ifid].linktype;
 	if (tsword != 0) {
-		ticks = (uint64_t)pcapng_get32(r, r->buf + tsword) << 32 |
-		    pcapng_get32(r, r->buf + tsword + 4);
+		ticks = (uint64_t)pcapng_get32(r, r->b + tsword) << 32 |
+		    pcapng_get32(r, r->b + tsword + 4);
 		pcapng_ts(&r->ifaces[ifid], ticks, pkt);
 	} else {
 		pkt->ts_sec = 0;	/* simple packet blocks have no time */
@@ -408,19 +456,21 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 {
 	uint32_t	 type, len, bom, caplen, room;
 	uint64_t	 start;
-	size_t		 got, have;
+	ssize_t		 got;
 	uint8_t		*nbuf;
-	int		 ioerr;
+	int		 ioerr = 0;
 
 	if (r->failed)
 		return (pcapng_fail(r, errbuf, errlen,
 		    "reader already failed"));
 	for (;;) {
 		start = r->offset;
-		got = pcapng_read(r, r->buf, 8, &ioerr);
-		if (ioerr != 0)
+		if ((got = pcapng_window(r, 8, &ioerr)) < 0) {
+			if (got == PCAPNG_AGAIN)
+				return (PCAPNG_AGAIN);
 			return (pcapng_fail(r, errbuf, errlen, "read error: %s",
 			    strerror(ioerr)));
+		}
 		if (got == 0 && r->in_section)
 			return (0);
 		if (got == 0)
@@ -428,19 +478,22 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 		if (got < 8)
 			return (pcapng_fail(r, errbuf, errlen,
 			    "truncated block header at offset %" PRIu64
-			    " (%zu of 8 bytes)", start, got));
-		memcpy(&type, r->buf, sizeof(type));
-		have = 8;
+			    " (%zd of 8 bytes)", start, got));
+		memcpy(&type, r->b, sizeof(type));
 		if (type == PCAPNG_SHB_TYPE) {
 			/* The byte-order magic follows the length and tells
 			 * how to read it. */
-			got = pcapng_read(r, r->buf + 8, 4, &ioerr);
-			if (got < 4)
+			if ((got = pcapng_window(r, 12, &ioerr)) < 0) {
+				if (got == PCAPNG_AGAIN)
+					return (PCAPNG_AGAIN);
+				return (pcapng_fail(r, errbuf, errlen,
+				    "read error: %s", strerror(ioerr)));
+			}
+			if (got < 12)
 				return (pcapng_fail(r, errbuf, errlen,
 				    "truncated section header at offset %"
 				    PRIu64, start));
-			have = 12;
-			memcpy(&bom, r->buf + 8, sizeof(bom));
+			memcpy(&bom, r->b + 8, sizeof(bom));
 			if (bom == PCAPNG_BOM)
 				r->swapped = 0;
 			else if (bom == ((PCAPNG_BOM >> 24) |
@@ -456,8 +509,8 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 			return (pcapng_fail(r, errbuf, errlen,
 			    "no section header block at offset %" PRIu64,
 			    start));
-		type = pcapng_get32(r, r->buf);
-		len = pcapng_get32(r, r->buf + 4);
+		type = pcapng_get32(r, r->b);
+		len = pcapng_get32(r, r->b + 4);
 		if (len % 4 != 0 || len < PCAPNG_BLOCK_MIN ||
 		    len > PCAPNG_BLOCK_MAX ||
 		    (type == PCAPNG_SHB_TYPE && len < PCAPNG_SHB_MIN))
@@ -472,21 +525,27 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 			r->buf = nbuf;
 			r->bufsize = len;
 		}
-		got = pcapng_read(r, r->buf + have, len - have, &ioerr);
-		if (ioerr != 0)
+		if ((got = pcapng_window(r, len, &ioerr)) < 0) {
+			if (got == PCAPNG_AGAIN)
+				return (PCAPNG_AGAIN);
 			return (pcapng_fail(r, errbuf, errlen, "read error: %s",
 			    strerror(ioerr)));
-		if (got < len - have)
+		}
+		if ((size_t)got < len)
 			return (pcapng_fail(r, errbuf, errlen,
 			    "truncated block (type 0x%08x, %u bytes) at "
-			    "offset %" PRIu64 ": only %zu bytes left", type,
-			    len, start, got + have));
+			    "offset %" PRIu64 ": only %zd bytes left", type,
+			    len, start, got));
+		/* The block is whole: step over it (it stays readable). */
+		if (r->glen == 0)
+			r->cp += len;
+		r->glen = 0;
 		r->offset = start + len;
-		if (pcapng_get32(r, r->buf + len - 4) != len)
+		if (pcapng_get32(r, r->b + len - 4) != len)
 			return (pcapng_fail(r, errbuf, errlen,
 			    "block at offset %" PRIu64 " has trailing length "
 			    "%u, not %u", start,
-			    pcapng_get32(r, r->buf + len - 4), len));
+			    pcapng_get32(r, r->b + len - 4), len));
 
 		switch (type) {
 		case PCAPNG_SHB_TYPE:
@@ -501,16 +560,16 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 			if (len < PCAPNG_EPB_MIN)
 				break;
 			return (pcapng_packet_at(r, pkt, len, 28,
-			    pcapng_get32(r, r->buf + 8),
-			    pcapng_get32(r, r->buf + 20),
-			    pcapng_get32(r, r->buf + 24), 12, errbuf, errlen));
+			    pcapng_get32(r, r->b + 8),
+			    pcapng_get32(r, r->b + 20),
+			    pcapng_get32(r, r->b + 24), 12, errbuf, errlen));
 		case PCAPNG_PB_TYPE:
 			if (len < PCAPNG_PB_MIN)
 				break;
 			return (pcapng_packet_at(r, pkt, len, 28,
-			    pcapng_get16(r, r->buf + 8),
-			    pcapng_get32(r, r->buf + 20),
-			    pcapng_get32(r, r->buf + 24), 12, errbuf, errlen));
+			    pcapng_get16(r, r->b + 8),
+			    pcapng_get32(r, r->b + 20),
+			    pcapng_get32(r, r->b + 24), 12, errbuf, errlen));
 		case PCAPNG_SPB_TYPE:
 			if (len < PCAPNG_SPB_MIN)
 				break;
@@ -521,7 +580,7 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 			/* The block has no captured length: it is the
 			 * original length cut to the snaplen and the room
 			 * left in the block (padding may follow). */
-			caplen = pcapng_get32(r, r->buf + 8);
+			caplen = pcapng_get32(r, r->b + 8);
 			room = len - PCAPNG_SPB_MIN;
 			if (caplen > room)
 				caplen = room;
@@ -529,7 +588,7 @@ pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt, char *errbuf,
 			    caplen > r->ifaces[0].snaplen)
 				caplen = r->ifaces[0].snaplen;
 			return (pcapng_packet_at(r, pkt, len, 12, 0, caplen,
-			    pcapng_get32(r, r->buf + 8), 0, errbuf, errlen));
+			    pcapng_get32(r, r->b + 8), 0, errbuf, errlen));
 		default:
 			/* Name resolution, statistics, custom blocks...:
 			 * nothing portclass counts. */

@@ -438,9 +438,10 @@ run_one_file(struct run_config *rc, const char *path, size_t *failed)
 	run_stop_ncaps = 1;
 	if (rc->threads > 1) {
 		/*
-		 * A classic pcap file is read ahead in blocks by a second
-		 * thread inside the capture, and parsed in place here; other
-		 * files hand copied frames over a ring (run_file_threaded).
+		 * A file our readers take (classic pcap, pcapng) is read
+		 * ahead in blocks by a second thread inside the capture and
+		 * parsed in place here; one left to libpcap hands copied
+		 * frames over a ring (run_file_threaded).
 		 */
 		switch (capture_readahead(cap, errbuf)) {
 		case 1:

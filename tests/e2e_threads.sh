@@ -3,8 +3,9 @@
 # same reports, messages and exit status, on every capture in pcaps/ (the
 # broken ones of pcaps/bad/ included) and in ../shared/pcaps/real/, alone
 # and all in one run, with and without packet-time intervals.  Classic pcap
-# files are read ahead in blocks by a second thread (readahead.c); pcapng
-# and the files left to libpcap hand frames over through a ring (ring.c).
+# and pcapng files are read ahead in blocks by a second thread
+# (readahead.c); files left to libpcap hand frames over through a ring
+# (ring.c).
 # Also: generated captures spanning many blocks and ring batches, a frame
 # too large for any batch (decoded by the reader, not copied), a pipe on
 # standard input, and SIGINT stopping a threaded run part-way with a final

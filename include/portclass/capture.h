@@ -37,7 +37,7 @@ struct capture	*capture_open_file(const char *path, char *errbuf);
  * Read the file ahead in a second thread from now on, so that the
  * kernel's copy of the next block overlaps the work on this one; before
  * the first frame only.  1 if it now does; 0 if this capture cannot (a
- * live one, or a file that our classic pcap reader does not read); -1
+ * live one, or a file left to libpcap); -1
  * with errbuf "FILE: reason" if the thread could not start (reading goes
  * on in the caller's thread).
  */

@@ -2,7 +2,8 @@
  * pcapng.h - a small, strict reader for pcapng capture files.
  *
  * Part of the capture module: capture.c uses it for every pcapng file
- * because libpcap 1.10 refuses files whose interfaces differ in link type.
+ * because libpcap 1.10 refuses files whose interfaces differ in link type,
+ * and because it parses blocks in place in the chunks of readahead.h.
  * It knows nothing of libpcap: it hands out frames with the LINKTYPE_ value
  * of their interface and leaves mapping to DLT values and BPF filtering to
  * capture.c.  It is public only so that tests and fuzz harnesses can drive
@@ -23,6 +24,7 @@
 #define PCAPNG_SHB_TYPE		0x0A0D0D0AU	/* same in both byte orders */
 #define PCAPNG_BLOCK_MAX	(16U * 1024 * 1024)
 #define PCAPNG_IFACES_MAX	65536		/* per section */
+#define PCAPNG_AGAIN		(-2)	/* pcapng_next(): interrupted */
 
 /* One frame; data is valid until the next call into the reader. */
 struct pcapng_packet {
@@ -36,23 +38,25 @@ struct pcapng_packet {
 };
 
 struct pcapng_reader;
+struct readahead;
 
 /*
- * Read pcapng from fp, which the caller keeps owning (and closes after
- * pcapng_close).  The first prefixlen (at most 8) bytes of the stream were
- * already consumed by the caller, who passes them back in prefix; this lets
- * a non-seekable stream be sniffed for its magic first.  Never NULL.
+ * Read pcapng from the blocks of ra, which the caller keeps owning (and
+ * frees after pcapng_close).  The first prefixlen (at most 8) bytes of the
+ * file were already read by the caller, who passes them back in prefix;
+ * this lets a pipe be sniffed for its magic first.  Never NULL.
  */
-struct pcapng_reader	*pcapng_open_stream(FILE *fp, const uint8_t *prefix,
-			    size_t prefixlen);
+struct pcapng_reader	*pcapng_open(struct readahead *ra,
+			    const uint8_t *prefix, size_t prefixlen);
 
 /* Read pcapng from memory; the caller keeps buf alive.  Never NULL. */
 struct pcapng_reader	*pcapng_open_mem(const uint8_t *buf, size_t len);
 
 /*
  * Fetch the next frame.  Returns 1 with *pkt filled, 0 at a clean end of
- * input (between blocks), or -1 with a one-line reason (no file name) in
- * errbuf.  After -1 the reader keeps returning -1.  Allocates only when a
+ * input (between blocks), -1 with a one-line reason (no file name) in
+ * errbuf, or PCAPNG_AGAIN if a signal cut a read short: nothing is lost,
+ * call again.  After -1 the reader keeps returning -1.  Allocates only when a
  * block is larger than any seen before or a new interface is described.
  */
 int			 pcapng_next(struct pcapng_reader *,
