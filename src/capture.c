@@ -119,10 +119,11 @@ static FILE	*capture_replay_stream(FILE *, const uint8_t *, size_t);
 static struct capture *capture_alloc(const char *);
 static size_t	capture_read_full(int, uint8_t *, size_t, int *);
 static FILE	*capture_stream(struct capture *);
-static struct pcap *capture_open_libpcap(struct capture *, const uint8_t *,
+static pcap_t	*capture_open_libpcap(struct capture *, const uint8_t *,
 		    size_t, char *);
-static void	capture_set_ts(struct capture_frame *, int64_t, uint64_t);
-static int	capture_next_own(struct capture *, struct capture_frame *,
+static inline void capture_set_ts(struct capture_frame *, int64_t,
+		    uint64_t);
+static inline int capture_next_own(struct capture *, struct capture_frame *,
 		    char *, size_t, char *);
 static void	capture_unlocked(FILE *);
 static void	capture_activate_error(struct capture *, int, char *);
@@ -257,8 +258,9 @@ capture_stream(struct capture *c)
 		return (NULL);
 	else {
 		/*
-		 * Fewer read(2) calls for libpcap's reader.  Page aligned, as the page cache it is copied from: malloc() puts
-		 * a buffer this large 16 bytes into fresh pages, and the
+		 * Fewer read(2) calls for libpcap's reader.  Page aligned,
+		 * as the page cache it is copied from: malloc() puts a
+		 * buffer this large 16 bytes into fresh pages, and the
 		 * kernel's copy into it then ran about a third slower
 		 * (docs/performance.md).
 		 */
