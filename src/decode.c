@@ -432,6 +432,13 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
 		break;
 	case PC_IPPROTO_DCCP:
 		proto = PC_PROTO_DCCP;
+		/* Like TCP's flags, the packet type is a bonus. */
+		if ((h = cursor_peek(c, DCCP_TYPE_OFF + 1)) != NULL) {
+			if (DCCP_TYPE(h[DCCP_TYPE_OFF]) == DCCP_REQUEST)
+				flags |= PKT_F_DCCP_REQUEST;
+			else if (DCCP_TYPE(h[DCCP_TYPE_OFF]) == DCCP_RESPONSE)
+				flags |= PKT_F_DCCP_RESPONSE;
+		}
 		break;
 	case PC_IPPROTO_SCTP:
 		/* Wireshark reads no SCTP ports from a partial header. */

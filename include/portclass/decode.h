@@ -47,6 +47,8 @@ enum pkt_kind {
 #define PKT_F_TCPFLAGS		0x01	/* tcp_flags holds captured flags */
 #define PKT_F_SCTP_INIT		0x02	/* SCTP, first chunk is INIT */
 #define PKT_F_SCTP_INIT_ACK	0x04	/* SCTP, first chunk is INIT ACK */
+#define PKT_F_DCCP_REQUEST	0x08	/* DCCP-Request (RFC 4340 5.1) */
+#define PKT_F_DCCP_RESPONSE	0x10	/* DCCP-Response */
 
 /*
  * What the decoder found.  Plain scalars only: nothing points into the

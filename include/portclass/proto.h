@@ -142,6 +142,11 @@
 #define PORT_SYSTEM_MAX		1023
 #define PORT_USER_MAX		49151
 #define PORT_DYNAMIC_MIN	49152
+/*
+ * Where clients draw source ports: Linux from 32768-60999, Windows, macOS
+ * and RFC 6335 from 49152-65535 (docs/service-port.md).
+ */
+#define PORT_CLIENT_MIN		32768
 
 /* Further fields the decoder reads (decode.c). */
 #define SLL_PROTO_OFF		14	/* SLL: protocol after the address */
@@ -171,6 +176,10 @@
 #define TCP_DOFF_OFF		12	/* RFC 9293: data offset, high nibble */
 #define UDP_LEN_OFF		4	/* RFC 768: length field */
 #define SCTP_CHUNK_TYPE_OFF	12	/* first chunk type, after the header */
+#define DCCP_TYPE_OFF		8	/* Res(3) Type(4) X(1), RFC 4340 5.1 */
+#define DCCP_TYPE(b)		(((b) >> 1) & 0x0f)
+#define DCCP_REQUEST		0
+#define DCCP_RESPONSE		1
 
 /* Caps on header loops: each step must advance, and loops end here. */
 #define DECODE_MAX_VLAN		8
