@@ -1,0 +1,135 @@
+/*
+ * listener.h - a bounded memory of which endpoints listen.
+ *
+ * An endpoint is (transport, IP version, address, port).  It is known to
+ * listen when the capture showed evidence of it (docs/service-port.md):
+ *  - handshake: it answered an opening handshake (TCP SYN+ACK, SCTP
+ *    INIT ACK, DCCP Response) on any of its connections;
+ *  - fan-in: conversations with two or more distinct peer endpoints,
+ *    whose ports differ, that answered it and that it did not open.
+ * A known listener is the service of every packet it sends or receives,
+ * on every connection, including those whose handshake was never captured.
+ *
+ * The evidence is gathered from a table of conversations (both directions
+ * of a 5-tuple, a 32-bit fingerprint each): a conversation seen for the
+ * first time notes which side sent first, when that is known (a handshake,
+ * or a UDP-style first packet after the warm-up, see below); once both
+ * sides have sent, it counts once towards the fan-in of the side that did
+ * not open it (or of both, when nobody knows who opened it).  Counts of
+ * endpoints that are not yet listeners live in a small table of
+ * candidates; an endpoint that qualifies moves to the listener table.
+ *
+ * What earns a place.  A conversation only counts once it has been
+ * answered, so a port scan or a flood of spoofed sources, which nobody
+ * answers, creates no listener and no fan-in; and a flood's sources each
+ * have one peer, never two.  A listener enters on probation; being used
+ * again (a packet classified by it, or one more conversation) makes it
+ * protected.  Eviction takes the least recently used listener on
+ * probation first, so endpoints that qualified once and were never seen
+ * again go before listeners in use.
+ *
+ * Every table is allocated once, in listener_new(), and has a fixed size:
+ * nothing here allocates, logs or calls the system per packet.  Each
+ * table counts what it evicted (listener_stats()).  A table is not
+ * thread-safe; one capture loop owns it.
+ */
+#ifndef PORTCLASS_LISTENER_H
+#define PORTCLASS_LISTENER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portclass/decode.h"
+
+#define LISTENER_DEFAULT_CAP	16384
+
+/*
+ * A conversation first seen within this many seconds of the first packet
+ * may have begun before the capture did: who sent first then says nothing
+ * about who is the server.
+ */
+#define LISTENER_WARMUP		5
+
+/* What an endpoint is known by; a higher value is stronger evidence. */
+enum listener_kind {
+	LISTENER_NONE = 0,
+	LISTENER_FANIN,		/* answered conversations from many peers */
+	LISTENER_HANDSHAKE	/* answered an opening handshake */
+};
+
+/* Which side of a packet sent its conversation's first packet. */
+enum listener_first {
+	LISTENER_FIRST_UNKNOWN = 0,
+	LISTENER_FIRST_SRC,	/* the packet's source sent first */
+	LISTENER_FIRST_DST	/* its destination did */
+};
+
+/* How an opening handshake's packet is seen (classify.c says which). */
+enum listener_open {
+	LISTENER_OPEN = 1,	/* SYN, INIT, Request: the source opens */
+	LISTENER_ACCEPT		/* SYN+ACK, INIT ACK, Response: it accepts */
+};
+
+struct listener_stats {
+	size_t		listeners;		/* held now, <= capacity */
+	size_t		capacity;
+	uint64_t	evictions;		/* listeners evicted */
+	uint64_t	conversation_evictions;	/* forgotten to make room */
+	uint64_t	candidate_evictions;	/* fan-in counts lost */
+};
+
+/* What listener_pick() found. */
+struct listener_verdict {
+	uint16_t	port;		/* the listening endpoint's port */
+	uint8_t		kind;		/* enum listener_kind, not NONE */
+};
+
+struct listener_table;
+
+/*
+ * A memory of at most cap listeners (0: LISTENER_DEFAULT_CAP), with its
+ * conversation and candidate tables, whose hashes seed keys: the same
+ * seed and packets give the same answers.  Startup allocation: exits
+ * through fatal() if there is no memory.  Never NULL.
+ */
+struct listener_table	*listener_new(size_t cap, uint64_t seed);
+
+/*
+ * Note one PKT_PORTS packet (ipver 4 or 6) of time ts (seconds) that is
+ * not a handshake, and say which side sent its conversation's first
+ * packet when the capture saw that happen: only for transports without a
+ * handshake portclass reads (UDP, UDP-Lite), for conversations that began
+ * after the warm-up.  Gathers fan-in.
+ */
+enum listener_first	 listener_observe(struct listener_table *,
+			    const struct pkt_info *pi, int64_t ts);
+
+/*
+ * Note a handshake packet: LISTENER_OPEN says its source opened the
+ * conversation, LISTENER_ACCEPT that its source accepted it, which makes
+ * the source a listener (LISTENER_HANDSHAKE).
+ */
+void			 listener_handshake(struct listener_table *,
+			    const struct pkt_info *pi, int64_t ts,
+			    enum listener_open how);
+
+/*
+ * Of the packet's endpoints, the one whose evidence is stronger: a kind
+ * beats a weaker kind, then more answered conversations beat fewer.  Only
+ * the source (check_src) and the destination (check_dst) are asked, and
+ * only those on a port where some listener is held (a per-port count that
+ * keeps the lookup off most packets).  Returns 1 and fills *v when an
+ * asked endpoint is a listener and outranks the other endpoint; 0 when
+ * neither is known, they tie, or the endpoint not asked is stronger.
+ */
+int			 listener_pick(struct listener_table *,
+			    const struct pkt_info *pi, int check_src,
+			    int check_dst, struct listener_verdict *v);
+
+void			 listener_stats(const struct listener_table *,
+			    struct listener_stats *);
+
+/* Free the table.  NULL is ignored. */
+void			 listener_free(struct listener_table *);
+
+#endif /* PORTCLASS_LISTENER_H */

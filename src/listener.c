@@ -1,0 +1,719 @@
+/*
+ * listener.c - which endpoints listen, learned from handshakes and fan-in
+ * (listener.h, docs/service-port.md).
+ *
+ * Three fixed-size tables, all allocated by listener_new():
+ *
+ *  - conversations: 4-way buckets of 32-bit entries, a fingerprint of the
+ *    5-tuple (both directions give the same one) with four flag bits:
+ *    which of the two endpoints has sent, and which sent first when that
+ *    is known.  Most packets only find their entry with both sides sent
+ *    and return.  A bucket keeps its entries in recency order and drops
+ *    the oldest to make room.
+ *  - candidates: 2-way buckets of endpoints that have answered
+ *    conversations but are not listeners yet: how many peers, the first
+ *    peer's fingerprint and port, whether later peers' ports differed, and
+ *    how many conversations the endpoint opened itself.
+ *  - listeners: exact keys in a chained hash over one array of slots, on
+ *    two recency lists (probation and protected, a segmented LRU), and a
+ *    count of listeners per (transport, port) that lets a packet skip the
+ *    lookup when no listener shares its port.
+ *
+ * The endpoints of a conversation are put in a fixed order (the smaller
+ * folded endpoint first, "lo") so that both directions find one entry.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portclass/conv.h"
+#include "portclass/listener.h"
+#include "portclass/proto.h"
+#include "portclass/xmalloc.h"
+
+/* 2^17 buckets of 4: 512 Ki conversations in 2 MiB. */
+#define LISTENER_CONV_LOG2	17
+#define LISTENER_CONV_WAYS	4
+/* 2^15 buckets of 2: 64 Ki candidates in 1 MiB. */
+#define LISTENER_CAND_LOG2	15
+#define LISTENER_CAND_WAYS	2
+
+/* Conversation entry: fingerprint in the high bits, flags in the low 2. */
+#define CE_LO_FIRST		0x1u	/* known: lo sent the first packet */
+#define CE_HI_FIRST		0x2u
+#define CE_FLAGS		0x3u
+#define CE_TAG_BIT		0x4u	/* set in every tag: 0 is empty */
+
+/* Candidate: fan-in qualifies at two peers whose ports differ. */
+#define CAND_QUALIFY		2
+#define CAND_PEERS_MAX		255
+
+#define HINT_STICKY		UINT16_MAX
+
+/* A share of the capacity kept for listeners that were used again. */
+#define PROTECTED_NUM		4
+#define PROTECTED_DEN		5
+
+
+/* An endpoint of the packet being handled. */
+struct endpoint {
+	uint8_t		addr[16];	/* IPv4 in [0..3], rest zero */
+	uint16_t	port;
+	uint8_t		proto;
+	uint8_t		ipver;
+	uint64_t	fold;		/* address and port in one word */
+};
+
+struct cand {
+	uint64_t	fp;		/* endpoint fingerprint; 0: empty */
+	uint32_t	peer;		/* first peer's fingerprint */
+	uint16_t	peer_port;
+	uint8_t		peers;		/* peers credited, CAND_PEERS_MAX */
+	uint8_t		marks;		/* CAND_VARIED, opened, low (below) */
+};
+
+/*
+ * marks: whether later peers' ports differed from the first's; how many
+ * conversations the endpoint opened; how many peers sat outside the
+ * client ranges while it sits inside them.  The two counts saturate at
+ * 7: they matter when an endpoint is about to qualify, at a few peers.
+ */
+#define CAND_VARIED		0x80u
+#define CAND_OPENED(m)		((m) & 7u)
+#define CAND_LOW(m)		((m) >> 3 & 7u)
+#define CAND_OPENED_ONE		0x01u
+#define CAND_LOW_ONE		0x08u
+
+_Static_assert(sizeof(struct cand) == 16, "candidate is 16 bytes");
+
+struct listener {
+	uint8_t		addr[16];
+	uint16_t	port;
+	uint8_t		proto;
+	uint8_t		ipver;
+	uint8_t		kind;		/* enum listener_kind */
+	uint8_t		protected;	/* on the protected list */
+	uint32_t	count;		/* answered conversations */
+	uint32_t	hnext;		/* hash chain: slot + 1, 0 ends it */
+	uint32_t	prev;		/* more recent: slot + 1 */
+	uint32_t	next;		/* less recent: slot + 1 */
+};
+
+/* A recency list of slots: head is the most recently used. */
+struct lru {
+	uint32_t	head;		/* slot + 1, 0: empty */
+	uint32_t	tail;
+	size_t		n;
+};
+
+struct listener_table {
+	struct listener	*slots;
+	size_t		 cap;
+	size_t		 used;
+	uint32_t	*buckets;	/* chain heads: slot + 1 */
+	uint32_t	 bmask;
+	struct lru	 probation;
+	struct lru	 protect;
+	size_t		 protect_max;
+	uint16_t	*hints;		/* listeners per [proto][port] */
+	uint32_t	*conv;		/* buckets of LISTENER_CONV_WAYS */
+	uint32_t	 conv_mask;
+	struct cand	*cand;		/* buckets of LISTENER_CAND_WAYS */
+	uint32_t	 cand_mask;
+	uint64_t	 seed;
+	int64_t		 start;		/* time of the first packet */
+	int		 started;
+	uint64_t	 evictions;
+	uint64_t	 conv_evictions;
+	uint64_t	 cand_evictions;
+};
+
+/* Fill *ep with one endpoint of *pi (dst: the destination). */
+static inline void
+endpoint_make(const struct pkt_info *pi, int dst, struct endpoint *ep)
+{
+	const uint8_t	*a = dst ? pi->dst : pi->src;
+
+	ep->port = dst ? pi->dport : pi->sport;
+	ep->proto = pi->proto;
+	ep->ipver = pi->ipver;
+	memset(ep->addr, 0, sizeof(ep->addr));
+	memcpy(ep->addr, a, pi->ipver == 4 ? 4 : 16);
+	ep->fold = conv_fold(ep->addr, pi->ipver == 4, ep->port);
+}
+
+/* A nonzero fingerprint of an endpoint, for the candidates. */
+static inline uint64_t
+endpoint_fp(const struct listener_table *lt, const struct endpoint *ep)
+{
+	return (conv_mix(ep->fold ^ lt->seed ^
+	    ((uint64_t)ep->proto << 56 | (uint64_t)ep->ipver << 48)) | 1);
+}
+
+static inline uint32_t
+endpoint_peer_fp(const struct endpoint *ep)
+{
+	return ((uint32_t)conv_mix(ep->fold + ep->ipver));
+}
+
+/* ------------------------------------------------------------------ */
+/* Listeners: lookup, recency lists, insertion and eviction             */
+/* ------------------------------------------------------------------ */
+
+static inline uint32_t
+listener_bucket(const struct listener_table *lt, const struct endpoint *ep)
+{
+	return ((uint32_t)conv_mix(ep->fold ^ lt->seed ^ ep->proto ^
+	    (uint64_t)ep->ipver << 8) & lt->bmask);
+}
+
+static inline size_t
+listener_hint_index(unsigned int proto, uint16_t port)
+{
+	return ((size_t)proto * 65536 + port);
+}
+
+static int
+listener_same(const struct listener *l, const struct endpoint *ep)
+{
+	return (l->port == ep->port && l->proto == ep->proto &&
+	    l->ipver == ep->ipver &&
+	    memcmp(l->addr, ep->addr, sizeof(l->addr)) == 0);
+}
+
+static struct listener *
+listener_find(struct listener_table *lt, const struct endpoint *ep)
+{
+	struct listener	*l;
+	uint32_t	 i;
+
+	for (i = lt->buckets[listener_bucket(lt, ep)]; i != 0; i = l->hnext) {
+		l = &lt->slots[i - 1];
+		if (listener_same(l, ep))
+			return (l);
+	}
+	return (NULL);
+}
+
+static uint32_t
+listener_index(const struct listener_table *lt, const struct listener *l)
+{
+	return ((uint32_t)(l - lt->slots) + 1);
+}
+
+static void
+lru_unlink(struct listener_table *lt, struct lru *q, struct listener *l)
+{
+	if (l->prev != 0)
+		lt->slots[l->prev - 1].next = l->next;
+	else
+		q->head = l->next;
+	if (l->next != 0)
+		lt->slots[l->next - 1].prev = l->prev;
+	else
+		q->tail = l->prev;
+	l->prev = l->next = 0;
+	q->n--;
+}
+
+static void
+lru_push(struct listener_table *lt, struct lru *q, struct listener *l)
+{
+	uint32_t	i = listener_index(lt, l);
+
+	l->prev = 0;
+	l->next = q->head;
+	if (q->head != 0)
+		lt->slots[q->head - 1].prev = i;
+	else
+		q->tail = i;
+	q->head = i;
+	q->n++;
+}
+
+/*
+ * A listener was used again: it moves to the front of the protected list;
+ * when that list is full, its least recent listener goes back on
+ * probation, at the front, with another chance before eviction.
+ */
+static void
+listener_use(struct listener_table *lt, struct listener *l)
+{
+	struct listener	*old;
+
+	if (l->protected) {
+		if (lt->protect.head != listener_index(lt, l)) {
+			lru_unlink(lt, &lt->protect, l);
+			lru_push(lt, &lt->protect, l);
+		}
+		return;
+	}
+	lru_unlink(lt, &lt->probation, l);
+	if (lt->protect.n >= lt->protect_max && lt->protect.tail != 0) {
+		old = &lt->slots[lt->protect.tail - 1];
+		lru_unlink(lt, &lt->protect, old);
+		old->protected = 0;
+		lru_push(lt, &lt->probation, old);
+	}
+	l->protected = 1;
+	lru_push(lt, &lt->protect, l);
+}
+
+static void
+listener_unhash(struct listener_table *lt, struct listener *l)
+{
+	struct endpoint	 ep;
+	uint32_t	*pp, i = listener_index(lt, l);
+
+	memcpy(ep.addr, l->addr, sizeof(ep.addr));
+	ep.port = l->port;
+	ep.proto = l->proto;
+	ep.ipver = l->ipver;
+	ep.fold = conv_fold(l->addr, l->ipver == 4, l->port);
+	for (pp = &lt->buckets[listener_bucket(lt, &ep)]; *pp != 0;
+	    pp = &lt->slots[*pp - 1].hnext) {
+		if (*pp == i) {
+			*pp = l->hnext;
+			break;
+		}
+	}
+	l->hnext = 0;
+}
+
+/*
+ * A slot for a new listener: a fresh one, or else the least recently
+ * used listener on probation (protected ones only when probation is
+ * empty), unlinked and counted.
+ */
+static struct listener *
+listener_take_slot(struct listener_table *lt)
+{
+	struct listener	*l;
+	size_t		 h;
+
+	if (lt->used < lt->cap)
+		return (&lt->slots[lt->used++]);
+	if (lt->probation.tail != 0) {
+		l = &lt->slots[lt->probation.tail - 1];
+		lru_unlink(lt, &lt->probation, l);
+	} else {
+		l = &lt->slots[lt->protect.tail - 1];
+		lru_unlink(lt, &lt->protect, l);
+	}
+	listener_unhash(lt, l);
+	h = listener_hint_index(l->proto, l->port);
+	if (lt->hints[h] != HINT_STICKY)
+		lt->hints[h]--;
+	lt->evictions++;
+	return (l);
+}
+
+static struct listener *
+listener_insert(struct listener_table *lt, const struct endpoint *ep,
+    enum listener_kind kind, uint32_t count)
+{
+	struct listener	*l;
+	uint32_t	 b;
+	size_t		 h;
+
+	l = listener_take_slot(lt);
+	memset(l, 0, sizeof(*l));
+	memcpy(l->addr, ep->addr, sizeof(l->addr));
+	l->port = ep->port;
+	l->proto = ep->proto;
+	l->ipver = ep->ipver;
+	l->kind = (uint8_t)kind;
+	l->count = count;
+	b = listener_bucket(lt, ep);
+	l->hnext = lt->buckets[b];
+	lt->buckets[b] = listener_index(lt, l);
+	lru_push(lt, &lt->probation, l);
+	h = listener_hint_index(ep->proto, ep->port);
+	if (lt->hints[h] != HINT_STICKY)
+		lt->hints[h]++;
+	return (l);
+}
+
+/* The listener of endpoint ep, or NULL; only looked up where hinted. */
+static inline struct listener *
+listener_get(struct listener_table *lt, const struct endpoint *ep)
+{
+	if (lt->hints[listener_hint_index(ep->proto, ep->port)] == 0)
+		return (NULL);
+	return (listener_find(lt, ep));
+}
+
+/* ------------------------------------------------------------------ */
+/* Candidates: fan-in counts of endpoints that are not listeners yet    */
+/* ------------------------------------------------------------------ */
+
+static struct cand *
+cand_find(struct listener_table *lt, uint64_t fp)
+{
+	struct cand	*b;
+	int		 i;
+
+	b = &lt->cand[(size_t)(fp >> 20 & lt->cand_mask) * LISTENER_CAND_WAYS];
+	for (i = 0; i < LISTENER_CAND_WAYS; i++)
+		if (b[i].fp == fp)
+			return (&b[i]);
+	return (NULL);
+}
+
+/*
+ * Room for a new candidate in fp's bucket: an empty way, or the one with
+ * fewer peers (an endpoint close to qualifying is worth more than one
+ * seen once), the second way on a tie, so a bucket keeps its older
+ * entry one round longer.
+ */
+static struct cand *
+cand_take(struct listener_table *lt, uint64_t fp)
+{
+	struct cand	*b, *c;
+
+	b = &lt->cand[(size_t)(fp >> 20 & lt->cand_mask) * LISTENER_CAND_WAYS];
+	if (b[0].fp == 0)
+		c = &b[0];
+	else if (b[1].fp == 0)
+		c = &b[1];
+	else {
+		c = b[0].peers < b[1].peers ? &b[0] : &b[1];
+		lt->cand_evictions++;
+	}
+	memset(c, 0, sizeof(*c));
+	c->fp = fp;
+	return (c);
+}
+
+/* Add one to a 3-bit count in marks (CAND_OPENED_ONE, CAND_LOW_ONE). */
+static uint8_t
+cand_mark(uint8_t marks, unsigned int one)
+{
+	if (((marks / one) & 7u) < 7u)
+		marks = (uint8_t)(marks + one);
+	return (marks);
+}
+
+/*
+ * Whether a candidate listens: two peers or more, whose ports differed
+ * (a client's port changes from connection to connection; a server's
+ * does not); more peers than conversations it opened itself; and not
+ * mostly peers outside the client ranges while it sits inside them,
+ * which is what a client talking to several servers from one port (a
+ * NAT binding, a WebRTC socket) looks like when nobody saw who opened.
+ */
+static int
+cand_qualifies(const struct cand *c)
+{
+	return (c->peers >= CAND_QUALIFY && (c->marks & CAND_VARIED) &&
+	    c->peers > CAND_OPENED(c->marks) &&
+	    2 * CAND_LOW(c->marks) <= c->peers);
+}
+
+/*
+ * Endpoint ep met peer in a conversation it did not open (or nobody knows
+ * who did): one more peer for a listener, or for a candidate, which
+ * becomes a listener once it qualifies.
+ */
+static void
+listener_credit(struct listener_table *lt, const struct endpoint *ep,
+    const struct endpoint *peer)
+{
+	struct listener	*l;
+	struct cand	*c;
+	uint64_t	 fp;
+	uint32_t	 pfp;
+
+	if ((l = listener_get(lt, ep)) != NULL) {
+		if (l->count < UINT32_MAX)
+			l->count++;
+		listener_use(lt, l);
+		return;
+	}
+	fp = endpoint_fp(lt, ep);
+	pfp = endpoint_peer_fp(peer);
+	if ((c = cand_find(lt, fp)) == NULL)
+		c = cand_take(lt, fp);
+	if (c->peers == 0) {
+		c->peer = pfp;
+		c->peer_port = peer->port;
+	} else if (pfp == c->peer) {
+		/* The same peer again: forgotten, then seen again. */
+		return;
+	} else if (peer->port != c->peer_port)
+		c->marks |= CAND_VARIED;
+	if (c->peers < CAND_PEERS_MAX)
+		c->peers++;
+	if (ep->port >= PORT_CLIENT_MIN && peer->port < PORT_CLIENT_MIN)
+		c->marks = cand_mark(c->marks, CAND_LOW_ONE);
+	if (cand_qualifies(c)) {
+		c->fp = 0;
+		(void)listener_insert(lt, ep, LISTENER_FANIN, c->peers);
+	}
+}
+
+/*
+ * Endpoint ep opened a conversation: a client's mark, held against its
+ * fan-in.  Only an existing candidate keeps it, so clients, which open
+ * most conversations, take no room.
+ */
+static void
+listener_opened(struct listener_table *lt, const struct endpoint *ep)
+{
+	struct cand	*c;
+
+	if ((c = cand_find(lt, endpoint_fp(lt, ep))) != NULL)
+		c->marks = cand_mark(c->marks, CAND_OPENED_ONE);
+}
+
+/*
+ * A conversation seen for the first time: it counts once, for the side
+ * that did not open it (when the opener is known: a handshake, or a first
+ * packet after the warm-up), or for both sides (a capture begun
+ * mid-stream), and marks its opener.
+ */
+static __attribute__((noinline)) void
+listener_met(struct listener_table *lt, const struct pkt_info *pi,
+    enum listener_first first)
+{
+	struct endpoint	 src, dst;
+
+	endpoint_make(pi, 0, &src);
+	endpoint_make(pi, 1, &dst);
+	switch (first) {
+	case LISTENER_FIRST_SRC:
+		listener_credit(lt, &dst, &src);
+		listener_opened(lt, &src);
+		break;
+	case LISTENER_FIRST_DST:
+		listener_credit(lt, &src, &dst);
+		listener_opened(lt, &dst);
+		break;
+	default:
+		/* Either side may be the server: both count. */
+		listener_credit(lt, &dst, &src);
+		listener_credit(lt, &src, &dst);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Conversations                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Find or add the conversation of *pi.  first: who opened it, when the
+ * caller knows (a handshake), else LISTENER_FIRST_UNKNOWN, and then a new
+ * conversation of a transport without a handshake after the warm-up was
+ * opened by this packet's source.  A new conversation counts towards
+ * fan-in (listener_met()); *isnew says whether it was new.  Returns who
+ * sent first, relative to this packet.
+ */
+static inline enum listener_first
+listener_conv(struct listener_table *lt, const struct pkt_info *pi,
+    int64_t ts, enum listener_first first, int *isnew)
+{
+	uint64_t	 h;
+	uint32_t	*b, e, tag, f;
+	int		 lo_is_src, i;
+
+	if (!lt->started) {
+		lt->started = 1;
+		lt->start = ts;
+	}
+	h = conv_hash(pi, lt->seed, &lo_is_src);
+	b = &lt->conv[(size_t)(h & lt->conv_mask) * LISTENER_CONV_WAYS];
+	tag = ((uint32_t)(h >> 32) & ~CE_FLAGS) | CE_TAG_BIT;
+
+	*isnew = 0;
+	for (i = 0; i < LISTENER_CONV_WAYS; i++) {
+		if ((b[i] & ~CE_FLAGS) != tag)
+			continue;
+		e = b[i];
+		if ((e & CE_FLAGS) == 0 && first != LISTENER_FIRST_UNKNOWN)
+			e |= (first == LISTENER_FIRST_SRC) == lo_is_src ?
+			    CE_LO_FIRST : CE_HI_FIRST;
+		/* Most recent first: the bucket drops its last entry. */
+		for (; i > 0; i--)
+			b[i] = b[i - 1];
+		b[0] = e;
+		goto found;
+	}
+	*isnew = 1;
+	if (first == LISTENER_FIRST_UNKNOWN &&
+	    (pi->proto == PC_PROTO_UDP || pi->proto == PC_PROTO_UDPLITE) &&
+	    ts - lt->start >= LISTENER_WARMUP)
+		first = LISTENER_FIRST_SRC;
+	e = tag;
+	if (first != LISTENER_FIRST_UNKNOWN)
+		e |= (first == LISTENER_FIRST_SRC) == lo_is_src ?
+		    CE_LO_FIRST : CE_HI_FIRST;
+	if (b[LISTENER_CONV_WAYS - 1] != 0)
+		lt->conv_evictions++;
+	for (i = LISTENER_CONV_WAYS - 1; i > 0; i--)
+		b[i] = b[i - 1];
+	b[0] = e;
+	listener_met(lt, pi, first);
+found:
+	f = e & CE_FLAGS;
+	if (f == 0)
+		return (LISTENER_FIRST_UNKNOWN);
+	return (((f == CE_LO_FIRST) == lo_is_src) ? LISTENER_FIRST_SRC :
+	    LISTENER_FIRST_DST);
+}
+
+enum listener_first
+listener_observe(struct listener_table *lt, const struct pkt_info *pi,
+    int64_t ts)
+{
+	int	isnew;
+
+	return (listener_conv(lt, pi, ts, LISTENER_FIRST_UNKNOWN, &isnew));
+}
+
+void
+listener_handshake(struct listener_table *lt, const struct pkt_info *pi,
+    int64_t ts, enum listener_open how)
+{
+	struct endpoint	 src;
+	struct listener	*l;
+	struct cand	*c;
+	uint32_t	 n = 0;
+	int		 isnew;
+
+	(void)listener_conv(lt, pi, ts, how == LISTENER_OPEN ?
+	    LISTENER_FIRST_SRC : LISTENER_FIRST_DST, &isnew);
+	if (how != LISTENER_ACCEPT)
+		return;
+	/*
+	 * It accepted a connection: it listens, whatever else it did.  But
+	 * a SYN+ACK whose SYN the capture did not see, once the warm-up is
+	 * over, may be backscatter from a flood spoofing this address: it
+	 * counts towards fan-in only.
+	 */
+	if (isnew && ts - lt->start >= LISTENER_WARMUP)
+		return;
+	endpoint_make(pi, 0, &src);
+	if ((l = listener_get(lt, &src)) != NULL) {
+		l->kind = LISTENER_HANDSHAKE;
+		listener_use(lt, l);
+		return;
+	}
+	if ((c = cand_find(lt, endpoint_fp(lt, &src))) != NULL) {
+		n = c->peers;
+		c->fp = 0;
+	}
+	(void)listener_insert(lt, &src, LISTENER_HANDSHAKE, n);
+}
+
+/* Strength of a listener for comparison: kind first, then its count. */
+static inline uint64_t
+listener_strength(const struct listener *l)
+{
+	return (l == NULL ? 0 : (uint64_t)l->kind << 32 | l->count);
+}
+
+int
+listener_pick(struct listener_table *lt, const struct pkt_info *pi,
+    int check_src, int check_dst, struct listener_verdict *v)
+{
+	struct endpoint	 src, dst;
+	struct listener	*ls = NULL, *ld = NULL;
+	uint64_t	 ss, sd;
+	int		 hs, hd;
+
+	hs = lt->hints[listener_hint_index(pi->proto, pi->sport)] != 0;
+	hd = lt->hints[listener_hint_index(pi->proto, pi->dport)] != 0;
+	if (!(check_src && hs) && !(check_dst && hd))
+		return (0);
+	if (check_src && hs) {
+		endpoint_make(pi, 0, &src);
+		ls = listener_find(lt, &src);
+	}
+	if (check_dst && hd) {
+		endpoint_make(pi, 1, &dst);
+		ld = listener_find(lt, &dst);
+	}
+	if (ls == NULL && ld == NULL)
+		return (0);
+	/* The endpoint not asked about still competes. */
+	if (!check_src && hs) {
+		endpoint_make(pi, 0, &src);
+		ls = listener_find(lt, &src);
+	}
+	if (!check_dst && hd) {
+		endpoint_make(pi, 1, &dst);
+		ld = listener_find(lt, &dst);
+	}
+	if (ls != NULL)
+		listener_use(lt, ls);
+	if (ld != NULL)
+		listener_use(lt, ld);
+	ss = listener_strength(ls);
+	sd = listener_strength(ld);
+	if (check_src && ss > sd) {
+		v->port = pi->sport;
+		v->kind = ls->kind;
+		return (1);
+	}
+	if (check_dst && sd > ss) {
+		v->port = pi->dport;
+		v->kind = ld->kind;
+		return (1);
+	}
+	return (0);
+}
+
+struct listener_table *
+listener_new(size_t cap, uint64_t seed)
+{
+	struct listener_table	*lt;
+	size_t			 nb;
+
+	if (cap == 0)
+		cap = LISTENER_DEFAULT_CAP;
+	if (cap > UINT32_MAX / 2)
+		cap = UINT32_MAX / 2;
+	lt = xcalloc(1, sizeof(*lt));
+	lt->cap = cap;
+	lt->slots = xcalloc(cap, sizeof(*lt->slots));
+	/* About one bucket per slot keeps chains short. */
+	for (nb = 16; nb < cap; nb <<= 1)
+		;
+	lt->buckets = xcalloc(nb, sizeof(*lt->buckets));
+	lt->bmask = (uint32_t)(nb - 1);
+	lt->protect_max = cap * PROTECTED_NUM / PROTECTED_DEN;
+	lt->hints = xcalloc((size_t)PC_PROTO_COUNT * 65536,
+	    sizeof(*lt->hints));
+	lt->conv_mask = (1U << LISTENER_CONV_LOG2) - 1;
+	lt->conv = xcalloc((size_t)LISTENER_CONV_WAYS << LISTENER_CONV_LOG2,
+	    sizeof(*lt->conv));
+	lt->cand_mask = (1U << LISTENER_CAND_LOG2) - 1;
+	lt->cand = xcalloc((size_t)LISTENER_CAND_WAYS << LISTENER_CAND_LOG2,
+	    sizeof(*lt->cand));
+	lt->seed = conv_mix(seed ^ CONV_GOLDEN);
+	return (lt);
+}
+
+void
+listener_stats(const struct listener_table *lt, struct listener_stats *st)
+{
+	st->listeners = lt->probation.n + lt->protect.n;
+	st->capacity = lt->cap;
+	st->evictions = lt->evictions;
+	st->conversation_evictions = lt->conv_evictions;
+	st->candidate_evictions = lt->cand_evictions;
+}
+
+void
+listener_free(struct listener_table *lt)
+{
+	if (lt == NULL)
+		return;
+	free(lt->slots);
+	free(lt->buckets);
+	free(lt->hints);
+	free(lt->conv);
+	free(lt->cand);
+	free(lt);
+}
