@@ -2,15 +2,23 @@
  * classify.c - the service-port rule: which of a packet's two ports names
  * the service it belongs to.
  *
- * Handshake evidence comes first, because it is the only thing that says
- * which side accepted the connection: a TCP SYN without ACK goes to the
- * server (RFC 9293 section 3.5), a SYN+ACK comes from it, and SCTP's INIT
- * and INIT ACK play the same roles (RFC 9260 section 5.1).  That evidence
- * is kept in the flow cache so the rest of the connection, in both
- * directions, follows it.  Without evidence the two ports' IANA status
- * decides, then their range (RFC 6335 section 6), then the lower number.
- * UDP, UDP-Lite and DCCP have no handshake we read, so they get the status
- * rule only.  See docs/service-port.md for the reasons and examples.
+ * Evidence comes first, because only evidence says which side accepted
+ * the connection: a TCP SYN without ACK goes to the server (RFC 9293
+ * section 3.5), a SYN+ACK comes from it, and SCTP's INIT and INIT ACK
+ * (RFC 9260 section 5.1) and DCCP's Request and Response (RFC 4340
+ * section 8.1) play the same roles.  The flow cache keeps a connection's
+ * handshake for the rest of it; the listener memory keeps which endpoints
+ * listen, from handshakes and fan-in, for every later connection to them;
+ * for UDP, the conversation's first packet goes to the server.  Without
+ * evidence the two ports decide: a port outside the client ranges, then
+ * IANA status, then range (RFC 6335 section 6), then the lower number.
+ * See docs/service-port.md for the reasons and examples.
+ *
+ * The rule is computed first for every packet (two class loads and one
+ * comparison), and evidence is asked only whether it names another port:
+ * the flow cache and the listener memory keep per-port counts that let
+ * most packets skip their lookups.  A packet's reason names the evidence
+ * only when the evidence changed the answer.
  *
  * Nothing here allocates, logs or calls the system: it runs per packet.
  */
@@ -18,22 +26,27 @@
 
 #include "portclass/classify.h"
 #include "portclass/flow.h"
+#include "portclass/listener.h"
 #include "portclass/proto.h"
 #include "portclass/registry.h"
 
 enum classify_handshake {
 	CLASSIFY_HS_NONE = 0,
-	CLASSIFY_HS_OPEN,	/* SYN / INIT: the destination is the server */
-	CLASSIFY_HS_ACCEPT	/* SYN+ACK / INIT ACK: the source is */
+	CLASSIFY_HS_OPEN,	/* SYN, INIT, Request: the destination serves */
+	CLASSIFY_HS_ACCEPT	/* SYN+ACK, INIT ACK, Response: the source */
 };
 
 static const char *const classify_reason_names[CLASSIFY_REASON_COUNT] = {
 	[CLASSIFY_SYN] = "syn",
 	[CLASSIFY_SYNACK] = "synack",
-	[CLASSIFY_FLOW] = "flow",
 	[CLASSIFY_SAME] = "same",
+	[CLASSIFY_FLOW] = "flow",
+	[CLASSIFY_LISTENER] = "listener",
+	[CLASSIFY_FANIN] = "fanin",
+	[CLASSIFY_FIRST] = "first",
+	[CLASSIFY_CLIENT] = "client-range",
 	[CLASSIFY_STATUS] = "status",
-	[CLASSIFY_SYSTEM] = "range",
+	[CLASSIFY_RANGE] = "range",
 	[CLASSIFY_LOWER] = "lower",
 	[CLASSIFY_EPHEMERAL] = "ephemeral",
 };
@@ -46,11 +59,12 @@ classify_reason_name(enum classify_reason r)
 	return (classify_reason_names[r]);
 }
 
-/* Only TCP and SCTP have a handshake the decoder reports. */
+/* TCP, SCTP and DCCP have a handshake the decoder reports. */
 static int
 classify_has_handshake(const struct pkt_info *pi)
 {
-	return (pi->proto == PC_PROTO_TCP || pi->proto == PC_PROTO_SCTP);
+	return (pi->proto == PC_PROTO_TCP || pi->proto == PC_PROTO_SCTP ||
+	    pi->proto == PC_PROTO_DCCP);
 }
 
 static enum classify_handshake
@@ -67,49 +81,61 @@ classify_handshake(const struct pkt_info *pi)
 			return (CLASSIFY_HS_NONE);
 		return ((f & TH_ACK) ? CLASSIFY_HS_ACCEPT : CLASSIFY_HS_OPEN);
 	}
-	if (pi->proto == PC_PROTO_SCTP) {
-		if (pi->flags & PKT_F_SCTP_INIT)
-			return (CLASSIFY_HS_OPEN);
-		if (pi->flags & PKT_F_SCTP_INIT_ACK)
-			return (CLASSIFY_HS_ACCEPT);
-	}
+	if (pi->flags & (PKT_F_SCTP_INIT | PKT_F_DCCP_REQUEST))
+		return (CLASSIFY_HS_OPEN);
+	if (pi->flags & (PKT_F_SCTP_INIT_ACK | PKT_F_DCCP_RESPONSE))
+		return (CLASSIFY_HS_ACCEPT);
 	return (CLASSIFY_HS_NONE);
 }
 
 /*
- * The status rule compares ports by two ranks, lower is better: first
- * their status, then their range.  Reserved and unassigned tie: neither
- * names a service, but both are in the range IANA hands out, so a listener
- * there is more likely a server than a port drawn from the dynamic range.
- * A site's own --map entry ranks as an assignment: somebody declared a
- * listener there.
+ * The rule compares ports by three ranks, lower is better.  First whether
+ * the port lies in the client ranges: clients draw source ports there, so
+ * a port there is weaker evidence of a listener than one outside, even
+ * when IANA assigned it (Linux clients sit on 33000 wg-endpt-comms or
+ * 40000 safetynetp all the time).  Then status: reserved and unassigned
+ * tie, since neither names a service but both are in the range IANA hands
+ * out; the dynamic range comes last.  A site's own --map entry ranks as
+ * an assignment outside the client ranges: somebody declared a listener
+ * there.  Then the range of RFC 6335.
  */
 #define CLASSIFY_RANK_DYNAMIC	2
 #define CLASSIFY_RANK(st)						\
 	((st) == REG_ASSIGNED || (st) == REG_LOCAL ? 0 :		\
 	 (st) == REG_RESERVED || (st) == REG_UNASSIGNED ? 1 :		\
 	 CLASSIFY_RANK_DYNAMIC)
+#define CLASSIFY_IN_CLIENT(st, cl)	((cl) && (st) != REG_LOCAL)
 
 /*
- * Both ranks of a port in one number, status rank above range rank, so
- * that the rule is one comparison of two small integers per packet;
- * indexed by the port's class (registry.h), which holds its status and
- * range.  Every 5-bit value has an entry.
+ * The ranks of a port in one number, client bit above status rank above
+ * range, so that the rule is one comparison of two small integers per
+ * packet; indexed by the port's class (registry.h: status and range) and,
+ * in bit 5, whether the port is in the client ranges.  Every 6-bit value
+ * has an entry.
  */
-#define CLASSIFY_KEY(st, rg)	((uint8_t)(CLASSIFY_RANK(st) << 2 | (rg)))
-#define CLASSIFY_KEYS(rg)						\
-	CLASSIFY_KEY(0, rg), CLASSIFY_KEY(1, rg), CLASSIFY_KEY(2, rg),	\
-	CLASSIFY_KEY(3, rg), CLASSIFY_KEY(4, rg), CLASSIFY_KEY(5, rg),	\
-	CLASSIFY_KEY(6, rg), CLASSIFY_KEY(7, rg)
-static const uint8_t classify_keys[32] = {
-	CLASSIFY_KEYS(REG_RANGE_SYSTEM), CLASSIFY_KEYS(REG_RANGE_USER),
-	CLASSIFY_KEYS(REG_RANGE_DYNAMIC), CLASSIFY_KEYS(3)
+#define CLASSIFY_KEY(st, rg, cl)					\
+	((uint8_t)(CLASSIFY_IN_CLIENT(st, cl) << 4 |			\
+	    CLASSIFY_RANK(st) << 2 | (rg)))
+#define CLASSIFY_KEYS(rg, cl)						\
+	CLASSIFY_KEY(0, rg, cl), CLASSIFY_KEY(1, rg, cl),		\
+	CLASSIFY_KEY(2, rg, cl), CLASSIFY_KEY(3, rg, cl),		\
+	CLASSIFY_KEY(4, rg, cl), CLASSIFY_KEY(5, rg, cl),		\
+	CLASSIFY_KEY(6, rg, cl), CLASSIFY_KEY(7, rg, cl)
+#define CLASSIFY_KEYS_CL(cl)						\
+	CLASSIFY_KEYS(REG_RANGE_SYSTEM, cl), CLASSIFY_KEYS(REG_RANGE_USER, cl), \
+	CLASSIFY_KEYS(REG_RANGE_DYNAMIC, cl), CLASSIFY_KEYS(3, cl)
+static const uint8_t classify_keys[64] = {
+	CLASSIFY_KEYS_CL(0), CLASSIFY_KEYS_CL(1)
 };
+
+_Static_assert(PORT_CLIENT_MIN == 1 << 15,
+    "classify_key() takes the client bit from the port's top bit");
 
 static inline unsigned int
 classify_key(const struct registry *reg, unsigned int proto, uint16_t port)
 {
-	return (classify_keys[registry_class(reg, proto, port) & 31]);
+	return (classify_keys[(registry_class(reg, proto, port) & 31) |
+	    (port >> 15) << 5]);
 }
 
 static void
@@ -119,14 +145,23 @@ classify_set(struct classify_result *res, uint16_t port,
 	res->port = port;
 	res->ephemeral = 0;
 	res->reason = (uint8_t)why;
+	res->guess = 0;
 }
 
-/* The rule without handshake evidence. */
+/*
+ * The key of an assigned (or local) port outside the client ranges is
+ * below this; that of a port inside them is at least CLASSIFY_KEY_CLIENT.
+ * Such a pair is the one answer the rule is sure of.
+ */
+#define CLASSIFY_KEY_SURE	4
+#define CLASSIFY_KEY_CLIENT	16
+
+/* The rule from the two ports alone (step 2 and 4). */
 static inline void
 classify_by_status(const struct registry *reg, const struct pkt_info *pi,
     struct classify_result *res)
 {
-	unsigned int	 ks, kd;
+	unsigned int	 ks, kd, d;
 
 	if (pi->sport == pi->dport) {
 		classify_set(res, pi->sport, CLASSIFY_SAME);
@@ -135,20 +170,27 @@ classify_by_status(const struct registry *reg, const struct pkt_info *pi,
 	ks = classify_key(reg, pi->proto, pi->sport);
 	kd = classify_key(reg, pi->proto, pi->dport);
 	if (ks != kd) {
-		/* A better status, or the same status in a lower range. */
+		/* The highest rank that differs says why. */
+		d = ks ^ kd;
 		classify_set(res, ks < kd ? pi->sport : pi->dport,
-		    (ks >> 2) != (kd >> 2) ? CLASSIFY_STATUS : CLASSIFY_SYSTEM);
+		    d >= CLASSIFY_KEY_CLIENT ? CLASSIFY_CLIENT : d >= 4 ?
+		    CLASSIFY_STATUS : CLASSIFY_RANGE);
+		res->guess = !((ks < CLASSIFY_KEY_SURE &&
+		    kd >= CLASSIFY_KEY_CLIENT) || (kd < CLASSIFY_KEY_SURE &&
+		    ks >= CLASSIFY_KEY_CLIENT));
 		return;
 	}
-	if ((ks >> 2) == CLASSIFY_RANK_DYNAMIC) {
+	if ((ks >> 2 & 3) == CLASSIFY_RANK_DYNAMIC) {
 		/* Two unassigned dynamic ports: no service port at all. */
 		res->port = 0;
 		res->ephemeral = 1;
 		res->reason = CLASSIFY_EPHEMERAL;
+		res->guess = 1;
 		return;
 	}
 	classify_set(res, pi->sport < pi->dport ? pi->sport : pi->dport,
 	    CLASSIFY_LOWER);
+	res->guess = 1;
 }
 
 static inline uint32_t
@@ -159,23 +201,83 @@ classify_hint(const struct pkt_info *pi, const struct classify_result *rule)
 }
 
 /*
+ * A known listener that outranks the other endpoint, where it names
+ * another port than the rule did (ephemeral: either port).  Returns 1
+ * when it changed *res.
+ */
+static int
+classify_by_listener(struct listener_table *lt, const struct pkt_info *pi,
+    struct classify_result *res)
+{
+	struct listener_verdict	 v;
+
+	if (!listener_pick(lt, pi, res->ephemeral || res->port != pi->sport,
+	    res->ephemeral || res->port != pi->dport, &v))
+		return (0);
+	classify_set(res, v.port, v.kind == LISTENER_HANDSHAKE ?
+	    CLASSIFY_LISTENER : CLASSIFY_FANIN);
+	return (1);
+}
+
+/*
+ * Listeners, then the side that got the conversation's first packet;
+ * and whether the rule's answer is left a guess.  Out of line: most
+ * packets need none of it (see classify_packet()).
+ */
+static __attribute__((noinline)) void
+classify_by_evidence(struct listener_table *lt, const struct pkt_info *pi,
+    enum listener_first first, struct classify_result *res)
+{
+	struct listener_verdict	 v;
+	uint16_t		 server;
+	int			 winner_listens;
+
+	if (classify_by_listener(lt, pi, res))
+		return;
+	/* Does the rule's own answer listen (and outrank the other)? */
+	winner_listens = !res->ephemeral && (res->guess ||
+	    first != LISTENER_FIRST_UNKNOWN) && listener_pick(lt, pi,
+	    res->port == pi->sport, res->port == pi->dport, &v);
+	if (first != LISTENER_FIRST_UNKNOWN) {
+		server = first == LISTENER_FIRST_SRC ? pi->dport : pi->sport;
+		/* A listener on the rule's side outranks a first packet. */
+		if (!winner_listens &&
+		    (res->ephemeral || res->port != server))
+			classify_set(res, server, CLASSIFY_FIRST);
+		res->guess = 0;
+		return;
+	}
+	if (winner_listens)
+		res->guess = 0;
+}
+
+/*
  * A handshake packet: it names the server itself.  Out of line, so that
- * the path every other packet takes stays short.
+ * the path every other packet takes stays short.  The connection is
+ * remembered in the flow cache only where the answer its later packets
+ * would get without it (listeners, then the rule) is another port.
  */
 static __attribute__((noinline)) void
 classify_handshake_packet(const struct registry *reg,
-    struct flow_cache *flows, const struct pkt_info *pi,
-    enum classify_handshake hs, struct classify_result *res)
+    struct flow_cache *flows, struct listener_table *lt,
+    const struct pkt_info *pi, int64_t ts, enum classify_handshake hs,
+    struct classify_result *res)
 {
-	struct classify_result	 rule;
+	struct classify_result	 rule, later;
 	uint32_t		 hint;
 	uint16_t		 server;
 
-	classify_by_status(reg, pi, &rule);
-	hint = classify_hint(pi, &rule);
+	if (lt != NULL)
+		listener_handshake(lt, pi, ts, hs == CLASSIFY_HS_OPEN ?
+		    LISTENER_OPEN : LISTENER_ACCEPT);
 	server = hs == CLASSIFY_HS_OPEN ? pi->dport : pi->sport;
 	if (flows != NULL) {
-		if (rule.ephemeral || rule.port != server)
+		classify_by_status(reg, pi, &rule);
+		later = rule;
+		if (lt != NULL && later.reason != CLASSIFY_SAME)
+			(void)classify_by_listener(lt, pi, &later);
+		hint = classify_hint(pi, &rule);
+		if (later.ephemeral || later.port != server)
 			flow_learn(flows, pi, hs == CLASSIFY_HS_OPEN, hint);
 		else if (flow_hinted(flows, hint))
 			flow_forget(flows, pi);	/* stale tuple */
@@ -185,37 +287,66 @@ classify_handshake_packet(const struct registry *reg,
 }
 
 /* A learnt connection may share this answer: look it up, out of line. */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) int
 classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
     struct classify_result *res)
 {
 	uint16_t	port;
 
-	if (flow_server_port(flows, pi, &port))
-		classify_set(res, port, CLASSIFY_FLOW);
+	if (!flow_server_port(flows, pi, &port))
+		return (0);
+	classify_set(res, port, CLASSIFY_FLOW);
+	return (1);
 }
 
 /*
- * Handshake evidence is kept only where it contradicts the status rule:
- * everywhere else the rule alone gives the same answer for every packet of
- * the connection, and remembering it would cost a hash lookup per packet
- * for nothing.  The hint (flow.h) lets the other packets skip the lookup
- * unless some contradicted connection shares their status-rule answer.
+ * The flow cache keeps only connections whose handshake contradicts what
+ * their other packets would get, and is looked up only when some such
+ * connection shares this packet's rule answer (flow.h's hints); the
+ * listener memory is asked only when a listener shares a port of the
+ * packet that the rule did not pick.  So ordinary traffic pays for the
+ * rule, one conversation lookup and two hint loads.
  */
 void
 classify_packet(const struct registry *reg, struct flow_cache *flows,
-    const struct pkt_info *pi, struct classify_result *res)
+    struct listener_table *lt, const struct pkt_info *pi, int64_t ts,
+    struct classify_result *res)
 {
 	enum classify_handshake	 hs;
+	enum listener_first	 first;
 
 	if ((hs = classify_handshake(pi)) != CLASSIFY_HS_NONE) {
-		classify_handshake_packet(reg, flows, pi, hs, res);
+		classify_handshake_packet(reg, flows, lt, pi, ts, hs, res);
 		return;
 	}
 	classify_by_status(reg, pi, res);
-	if (res->reason == CLASSIFY_SAME || flows == NULL ||
-	    !classify_has_handshake(pi))
+	if (lt == NULL)
+		res->guess = 0;		/* no evidence will ever come */
+	if (res->reason == CLASSIFY_SAME)
 		return;
-	if (flow_hinted(flows, classify_hint(pi, res)))
-		classify_by_flow(flows, pi, res);
+	first = lt != NULL ? listener_observe(lt, pi, ts) :
+	    LISTENER_FIRST_UNKNOWN;
+	if (flows != NULL && classify_has_handshake(pi) &&
+	    flow_hinted(flows, classify_hint(pi, res)) &&
+	    classify_by_flow(flows, pi, res))
+		return;
+	if (lt != NULL)
+		classify_by_evidence(lt, pi, first, res);
+}
+
+void
+classify_again(const struct registry *reg, struct flow_cache *flows,
+    struct listener_table *lt, const struct pkt_info *pi,
+    struct classify_result *res)
+{
+	classify_by_status(reg, pi, res);
+	res->guess = 0;
+	if (res->reason == CLASSIFY_SAME)
+		return;
+	if (flows != NULL && classify_has_handshake(pi) &&
+	    flow_hinted(flows, classify_hint(pi, res)) &&
+	    classify_by_flow(flows, pi, res))
+		return;
+	if (lt != NULL)
+		(void)classify_by_listener(lt, pi, res);
 }

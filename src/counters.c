@@ -112,6 +112,20 @@ counters_add_why(struct counters *c, unsigned int proto, unsigned int port,
 }
 
 void
+counters_add_n(struct counters *c, unsigned int proto, unsigned int port,
+    uint64_t n, uint64_t bytes, unsigned int why)
+{
+	size_t	i;
+
+	if (proto >= PC_PROTO_COUNT || port > COUNTERS_EPHEMERAL || n == 0)
+		return;
+	i = (size_t)proto * COUNTERS_SLOTS + port;
+	counters_add_slot(c, i, n, bytes);
+	if (why < CLASSIFY_REASON_COUNT)
+		c->why[i][why] += n;
+}
+
+void
 counters_add_named(struct counters *c, enum counter_id id, uint32_t wirelen)
 {
 	if ((unsigned int)id >= CTR_COUNT)

@@ -11,15 +11,21 @@
  * the decoder.  Every report, interval, final or on demand, goes out
  * through engine_emit(), the one place that talks to the sinks.
  */
+#include <sys/random.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "portclass/classify.h"
 #include "portclass/counters.h"
 #include "portclass/decode.h"
+#include "portclass/defer.h"
 #include "portclass/engine.h"
 #include "portclass/flow.h"
+#include "portclass/listener.h"
 #include "portclass/registry.h"
 #include "portclass/report.h"
 #include "portclass/unassigned.h"
@@ -35,6 +41,8 @@
 struct engine {
 	struct engine_config	 cfg;
 	struct flow_cache	*flows;
+	struct listener_table	*listeners;
+	struct defer_table	*held;		/* guesses until a report */
 	struct counters		*run;
 	struct counters		*ival;		/* NULL without an interval */
 	struct counters		*cur;		/* where frames are counted */
@@ -81,6 +89,22 @@ static void	engine_unported(struct engine *, enum decode_result,
 static void	engine_unassigned(struct engine *, const struct pkt_info *,
 		    uint16_t, const struct capture_frame *);
 static void	engine_alert(struct engine *, const struct unassigned_alert *);
+static void	engine_hold(struct engine *, const struct capture_frame *,
+		    const struct pkt_info *);
+static void	engine_settle(struct engine *);
+static void	engine_settle_one(void *, const struct defer_entry *);
+
+uint64_t
+engine_random_seed(void)
+{
+	uint64_t	seed;
+
+	if (getrandom(&seed, sizeof(seed), 0) == (ssize_t)sizeof(seed))
+		return (seed);
+	/* No random source: still not the fixed seed of files. */
+	return ((uint64_t)time(NULL) << 20 ^ (uint64_t)getpid() ^
+	    (uint64_t)(uintptr_t)&seed);
+}
 
 struct engine *
 engine_new(const struct engine_config *cfg)
@@ -91,6 +115,8 @@ engine_new(const struct engine_config *cfg)
 	e->cfg = *cfg;
 	e->flows = flow_new(cfg->flow_cap > 0 ? cfg->flow_cap :
 	    FLOW_DEFAULT_CAP);
+	e->listeners = listener_new(cfg->listener_cap, cfg->seed);
+	e->held = defer_new(0, cfg->seed);
 	e->run = counters_new();
 	if (cfg->interval > 0)
 		e->ival = counters_new();
@@ -118,6 +144,7 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 {
 	struct report		r;
 	struct engine_capstats	cs;
+	struct engine_flowstats	fs;
 
 	memset(&r, 0, sizeof(r));
 	report_build(&r, c, e->cfg.reg, top);
@@ -126,13 +153,17 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 	r.has_span = e->started;
 	r.start = start;
 	r.end = end;
-	if (e->cfg.collect != NULL) {
-		r.flows = (size_t)e->wflows.flows;
-		r.flow_evictions = e->wflows.evictions;
-	} else {
-		r.flows = flow_count(e->flows);
-		r.flow_evictions = flow_evictions(e->flows);
-	}
+	if (e->cfg.collect != NULL)
+		fs = e->wflows;
+	else
+		engine_flowstats(e, &fs);
+	r.flows = fs.flows;
+	r.flow_evictions = fs.evictions;
+	r.listeners = fs.listeners;
+	r.listener_evictions = fs.listener_evictions;
+	r.conversation_evictions = fs.conversation_evictions;
+	r.candidate_evictions = fs.candidate_evictions;
+	r.guess_evictions = fs.guess_evictions;
 	r.files_failed = files_failed;
 	r.partial = partial;
 	if (e->ua != NULL && e->cfg.track_unassigned && scope == REPORT_RUN)
@@ -202,6 +233,7 @@ engine_cut(struct engine *e, int64_t ts)
 
 	if (ts < e->ival_start + step)
 		return;
+	engine_settle(e);
 	engine_collect(e);
 	engine_emit(e, e->ival, REPORT_INTERVAL, e->ival_start,
 	    e->ival_start + step, 0, 0);
@@ -254,6 +286,7 @@ engine_deadline(const struct engine *e)
 void
 engine_report_now(struct engine *e)
 {
+	engine_settle(e);
 	engine_collect(e);
 	if (e->snap == NULL)
 		e->snap = counters_new();
@@ -267,6 +300,8 @@ engine_report_now(struct engine *e)
 void
 engine_set_registry(struct engine *e, const struct registry *reg)
 {
+	/* The held guesses are decided by the registry they came under. */
+	engine_settle(e);
 	e->cfg.reg = reg;
 }
 
@@ -289,7 +324,12 @@ engine_count(struct engine *e, const struct capture_frame *f,
 		engine_unported(e, dr, pi, f->wirelen);
 		return;
 	}
-	classify_packet(e->cfg.reg, e->flows, pi, &cr);
+	classify_packet(e->cfg.reg, e->flows, e->listeners, pi, f->ts_sec,
+	    &cr);
+	if (cr.guess) {
+		engine_hold(e, f, pi);
+		return;
+	}
 	counters_add_why(e->cur, pi->proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
 	    cr.port, f->wirelen, cr.reason);
 	if (e->ua != NULL && !cr.ephemeral)
@@ -403,6 +443,54 @@ engine_alert(struct engine *e, const struct unassigned_alert *al)
 	}
 }
 
+/*
+ * A guess: held with its conversation until the next report
+ * (engine_settle()).  A conversation that must leave the full table to
+ * make room is decided now.
+ */
+static __attribute__((noinline)) void
+engine_hold(struct engine *e, const struct capture_frame *f,
+    const struct pkt_info *pi)
+{
+	struct defer_entry	out;
+
+	if (defer_hold(e->held, pi, f->wirelen, f->ts_sec, f->ts_nsec, &out))
+		engine_settle_one(e, &out);
+}
+
+/*
+ * Decide one held conversation with what the memories know now, and
+ * count it where it lands, as engine_count() would have.
+ */
+static void
+engine_settle_one(void *ctx, const struct defer_entry *d)
+{
+	struct engine		*e = ctx;
+	struct unassigned_alert	 al;
+	struct classify_result	 cr;
+	enum reg_status		 st;
+
+	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &cr);
+	counters_add_n(e->cur, d->pi.proto, cr.ephemeral ?
+	    COUNTERS_EPHEMERAL : cr.port, d->packets, d->bytes, cr.reason);
+	if (e->ua == NULL || cr.ephemeral)
+		return;
+	st = registry_status(e->cfg.reg, d->pi.proto, cr.port);
+	if (st != REG_UNASSIGNED && st != REG_RESERVED)
+		return;
+	if (unassigned_note_n(e->ua, &d->pi, cr.port, st, d->first_sec,
+	    d->first_nsec, d->last_sec, d->packets, d->bytes, &al))
+		engine_alert(e, &al);
+}
+
+/* Count every held guess: before any report, and before a swap. */
+static void
+engine_settle(struct engine *e)
+{
+	if (defer_held(e->held) > 0)
+		defer_drain(e->held, engine_settle_one, e);
+}
+
 uint64_t
 engine_unassigned_packets(const struct engine *e)
 {
@@ -414,6 +502,7 @@ engine_finish(struct engine *e, size_t files_failed)
 {
 	int64_t	end;
 
+	engine_settle(e);
 	engine_collect(e);
 	if (e->ival != NULL && e->started) {
 		/* On wall time the last interval ends when the run does. */
@@ -434,7 +523,10 @@ engine_finish(struct engine *e, size_t files_failed)
 struct counters *
 engine_swap_counters(struct engine *e, struct counters *c)
 {
-	struct counters	*old = e->cur;
+	struct counters	*old;
+
+	engine_settle(e);
+	old = e->cur;
 
 	if (e->ival != NULL)
 		e->ival = c;
@@ -447,8 +539,16 @@ engine_swap_counters(struct engine *e, struct counters *c)
 void
 engine_flowstats(const struct engine *e, struct engine_flowstats *fs)
 {
+	struct listener_stats	ls;
+
+	listener_stats(e->listeners, &ls);
 	fs->flows = flow_count(e->flows);
 	fs->evictions = flow_evictions(e->flows);
+	fs->listeners = ls.listeners;
+	fs->listener_evictions = ls.evictions;
+	fs->conversation_evictions = ls.conversation_evictions;
+	fs->candidate_evictions = ls.candidate_evictions;
+	fs->guess_evictions = defer_evictions(e->held);
 }
 
 int
@@ -463,6 +563,8 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	flow_free(e->flows);
+	listener_free(e->listeners);
+	defer_free(e->held);
 	counters_free(e->run);
 	counters_free(e->ival);
 	counters_free(e->snap);

@@ -20,6 +20,7 @@
 #include "portclass/capture.h"
 #include "portclass/engine.h"
 #include "portclass/flow.h"
+#include "portclass/listener.h"
 #include "portclass/log.h"
 #include "portclass/lookup.h"
 #include "portclass/metrics.h"
@@ -53,7 +54,8 @@ enum {
 	OPT_EXPLAIN,
 	OPT_MAP,
 	OPT_THREADS,
-	OPT_WORKERS
+	OPT_WORKERS,
+	OPT_LISTENERS
 };
 
 /* --fail-on-unassigned: traffic on unassigned or reserved ports seen. */
@@ -75,6 +77,7 @@ struct options {
 	long long	 interval;
 	long long	 top;
 	long long	 flows;
+	long long	 listeners;	/* --listeners */
 	int		 verbose;
 	int		 list;		/* -D */
 	int		 nopromisc;	/* -p */
@@ -117,6 +120,7 @@ usage(int status)
 "usage: portclass [-DhpVv] [-r file]... [-i interface]... [-s snaplen]\n"
 "                 [-B kib] [--registry file]... [-t seconds]\n"
 "                 [--clock wall|packet] [--top n] [--flows n]\n"
+"                 [--listeners n]\n"
 "                 [-F text|json|csv] [-o file] [--listen [addr:]port]\n"
 "                 [--max-series n] [-Z user] [--unassigned]\n"
 "                 [--alert unassigned] [--fail-on-unassigned] [--explain]\n"
@@ -179,6 +183,7 @@ usage(int status)
 "\n"
 "Tuning and information:\n"
 "  --flows N        flow cache size for handshake memory (default %d)\n"
+"  --listeners N    how many listening endpoints to remember (default %d)\n"
 "  --threads N      with -r, 2: one thread reads while another counts\n"
 "                   (default 1); the reports are the same\n"
 "  --workers N      with -i, capture on N threads that the kernel\n"
@@ -195,7 +200,7 @@ usage(int status)
 "docs/index.md.\n",
 	    CAPTURE_SNAPLEN_LIVE, MAIN_LIVE_INTERVAL, sink_names(),
 	    MAIN_EXIT_UNASSIGNED, PROM_DEFAULT_MAX_SERIES, FLOW_DEFAULT_CAP,
-	    MAIN_EXIT_UNASSIGNED);
+	    LISTENER_DEFAULT_CAP, MAIN_EXIT_UNASSIGNED);
 	exit(0);
 }
 
@@ -243,6 +248,7 @@ main_parse(int argc, char **argv, struct options *o)
 		{ "registry", required_argument, NULL, OPT_REGISTRY },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
+		{ "listeners", required_argument, NULL, OPT_LISTENERS },
 		{ "format", required_argument, NULL, 'F' },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -264,6 +270,7 @@ main_parse(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = "text";
 	o->flows = FLOW_DEFAULT_CAP;
+	o->listeners = LISTENER_DEFAULT_CAP;
 	o->clock = -1;
 	o->interval = -1;
 	o->max_series = PROM_DEFAULT_MAX_SERIES;
@@ -357,6 +364,10 @@ main_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FLOWS:
 			o->flows = main_number("--flows", optarg, 1, 1 << 24);
+			break;
+		case OPT_LISTENERS:
+			o->listeners = main_number("--listeners", optarg, 1,
+			    1 << 24);
 			break;
 		case 'F':
 			o->format = optarg;
@@ -519,7 +530,7 @@ main(int argc, char **argv)
 		lo.buffer_kib = (int)o.buffer_kib;
 		if (o.workers > 1 && (ws = workers_open(o.ifaces, o.nifaces,
 		    (size_t)o.workers, &lo, o.filter, reg, (size_t)o.flows,
-		    errbuf)) == NULL)
+		    (size_t)o.listeners, errbuf)) == NULL)
 			fatalx("%s", errbuf);
 		caps = xcalloc(o.nifaces, sizeof(*caps));
 		for (i = 0; ws == NULL && i < o.nifaces; i++) {
@@ -575,6 +586,9 @@ main(int argc, char **argv)
 	memset(&ec, 0, sizeof(ec));
 	ec.reg = reg;
 	ec.flow_cap = (size_t)o.flows;
+	ec.listener_cap = (size_t)o.listeners;
+	/* Files give the same report every time; live, hide the hashes. */
+	ec.seed = o.nifaces > 0 ? engine_random_seed() : 0;
 	ec.interval = o.interval;
 	ec.top = (size_t)o.top;
 	ec.sinks = &sink;

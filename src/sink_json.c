@@ -198,8 +198,12 @@ sink_json_emit(struct sink *s, const struct report *r)
 		fprintf(fp, "%s\"%s\":%" PRIu64, i > 0 ? "," : "",
 		    counters_name((enum counter_id)i), r->named[i].bytes);
 	fprintf(fp, "},\"flows\":%" PRIu64 ",\"flow_evictions\":%" PRIu64
-	    ",\"files_failed\":%zu", r->flows, r->flow_evictions,
-	    r->files_failed);
+	    ",\"listeners\":%" PRIu64 ",\"listener_evictions\":%" PRIu64
+	    ",\"conversation_evictions\":%" PRIu64
+	    ",\"candidate_evictions\":%" PRIu64 ",\"guess_evictions\":%"
+	    PRIu64 ",\"files_failed\":%zu", r->flows, r->flow_evictions,
+	    r->listeners, r->listener_evictions, r->conversation_evictions,
+	    r->candidate_evictions, r->guess_evictions, r->files_failed);
 	if (r->has_capture)
 		fprintf(fp, ",\"capture_received\":%" PRIu64
 		    ",\"capture_dropped\":%" PRIu64 ",\"capture_ifdropped\":%"

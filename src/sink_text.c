@@ -286,6 +286,11 @@ sink_text_emit(struct sink *s, const struct report *r)
 		    r->named[i].packets);
 	fprintf(fp, "\nflow cache: %" PRIu64 " flows, %" PRIu64
 	    " evicted\n", r->flows, r->flow_evictions);
+	fprintf(fp, "listeners: %" PRIu64 " known, %" PRIu64 " evicted; "
+	    "evicted conversations %" PRIu64 ", candidates %" PRIu64
+	    ", held guesses %" PRIu64 "\n", r->listeners,
+	    r->listener_evictions, r->conversation_evictions,
+	    r->candidate_evictions, r->guess_evictions);
 	if (r->has_unassigned)
 		sink_text_unassigned(fp, r);
 	if (r->has_capture)

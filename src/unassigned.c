@@ -164,6 +164,16 @@ unassigned_note(struct unassigned *u, const struct pkt_info *pi,
     uint16_t port, unsigned int status, int64_t ts_sec, uint32_t ts_nsec,
     uint32_t wirelen, struct unassigned_alert *alert)
 {
+	return (unassigned_note_n(u, pi, port, status, ts_sec, ts_nsec,
+	    ts_sec, 1, wirelen, alert));
+}
+
+int
+unassigned_note_n(struct unassigned *u, const struct pkt_info *pi,
+    uint16_t port, unsigned int status, int64_t ts_sec, uint32_t ts_nsec,
+    int64_t last_sec, uint64_t n, uint64_t bytes,
+    struct unassigned_alert *alert)
+{
 	struct unassigned_entry		*e;
 	struct unassigned_endpoint	 ep;
 	size_t				 i, k;
@@ -173,7 +183,7 @@ unassigned_note(struct unassigned *u, const struct pkt_info *pi,
 	if (pi->proto >= PC_PROTO_COUNT)
 		return (0);
 	i = (size_t)pi->proto * UNASSIGNED_NPORTS + port;
-	u->packets++;
+	u->packets += n;
 	e = unassigned_slot(u, i);
 	unassigned_endpoints(pi, port, &ep);
 	if (e->pub.packets == 0) {
@@ -182,10 +192,10 @@ unassigned_note(struct unassigned *u, const struct pkt_info *pi,
 		e->pub.status = (uint8_t)status;
 		e->pub.first_seen = ts_sec;
 	}
-	e->pub.packets++;
-	e->pub.bytes += wirelen;
-	if (ts_sec > e->pub.last_seen || e->pub.packets == 1)
-		e->pub.last_seen = ts_sec;
+	e->pub.last_seen = e->pub.packets == 0 || last_sec >
+	    e->pub.last_seen ? last_sec : e->pub.last_seen;
+	e->pub.packets += n;
+	e->pub.bytes += bytes;
 	if (ts_sec < e->pub.first_seen)
 		e->pub.first_seen = ts_sec;
 

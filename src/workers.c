@@ -120,7 +120,8 @@ workers_now_ms(void)
 struct workers *
 workers_open(const char *const *ifaces, size_t nifaces, size_t n,
     const struct capture_live_opts *opts, const char *filter,
-    const struct registry *reg, size_t flow_cap, char *errbuf)
+    const struct registry *reg, size_t flow_cap, size_t listener_cap,
+    char *errbuf)
 {
 	struct capture_live_opts	 o = *opts;
 	struct engine_config		 ec;
@@ -151,6 +152,8 @@ workers_open(const char *const *ifaces, size_t nifaces, size_t n,
 	memset(&ec, 0, sizeof(ec));
 	ec.reg = reg;
 	ec.flow_cap = flow_cap / n > 0 ? flow_cap / n : 1;
+	ec.listener_cap = listener_cap;
+	ec.seed = engine_random_seed();
 	ec.clock = ENGINE_CLOCK_WALL;
 	for (j = 0; j < n; j++) {
 		w = &ws->w[j];
@@ -459,6 +462,11 @@ workers_collect(void *ctx, struct counters *c, struct engine_flowstats *fs)
 		workers_take(w, c);
 		fs->flows += w->fs.flows;
 		fs->evictions += w->fs.evictions;
+		fs->listeners += w->fs.listeners;
+		fs->listener_evictions += w->fs.listener_evictions;
+		fs->conversation_evictions += w->fs.conversation_evictions;
+		fs->candidate_evictions += w->fs.candidate_evictions;
+		fs->guess_evictions += w->fs.guess_evictions;
 	}
 }
 

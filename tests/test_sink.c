@@ -65,14 +65,16 @@ test_json_records(void **state)
 	    "\"registry_date\":\"2026-04-09\",\"registry_entries\":42}\n"));
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":1,"
-	    "\"synack\":0,\"flow\":9,\"same\":0,\"status\":0,\"range\":0,"
+	    "\"synack\":0,\"same\":0,\"flow\":9,\"listener\":0,\"fanin\":0,"
+	    "\"first\":0,\"client-range\":0,\"status\":0,\"range\":0,"
 	    "\"lower\":0,\"ephemeral\":0},\"unofficial\":"
 	    "\"a \\\"quoted\\\" use\",\"proto\":\"tcp\","
 	    "\"port\":443,\"service\":\"https\",\"status\":\"assigned\","
 	    "\"packets\":10,\"bytes\":3000}\n"));
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":0,"
-	    "\"synack\":0,\"flow\":0,\"same\":0,\"status\":0,\"range\":0,"
+	    "\"synack\":0,\"same\":0,\"flow\":0,\"listener\":0,\"fanin\":0,"
+	    "\"first\":0,\"client-range\":0,\"status\":0,\"range\":0,"
 	    "\"lower\":0,\"ephemeral\":0},\"proto\":\"udp\","
 	    "\"port\":null,\"service\":\"ephemeral\",\"status\":\"dynamic\","
 	    "\"packets\":2,\"bytes\":200}\n"));
@@ -98,7 +100,8 @@ test_json_records(void **state)
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"interval\",\"start\":1767225600,"
 	    "\"end\":1767225660,\"reasons\":{\"syn\":1,\"synack\":0,"
-	    "\"flow\":9,\"same\":0,\"status\":0,\"range\":0,\"lower\":0,"
+	    "\"same\":0,\"flow\":9,\"listener\":0,\"fanin\":0,\"first\":0,"
+	    "\"client-range\":0,\"status\":0,\"range\":0,\"lower\":0,"
 	    "\"ephemeral\":0},\"unofficial\":\"a \\\"quoted\\\" use\","
 	    "\"proto\":\"tcp\",\"port\":443,"
 	    "\"service\":\"we\\\"ird\\nname\","));

@@ -156,7 +156,7 @@ test_sitemap(void **state)
 	/* A local dynamic port beats an unassigned one, like assigned. */
 	mkpkt(&pi, 1, 4, 61000);
 	pi.proto = PC_PROTO_UDP;
-	classify_packet(reg, NULL, &pi, &res);
+	classify_packet(reg, NULL, NULL, &pi, 0, &res);
 	assert_int_equal(res.port, 61000);
 	assert_int_equal(res.reason, CLASSIFY_STATUS);
 	/* Bad lines reject the whole map. */

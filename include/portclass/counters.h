@@ -68,6 +68,10 @@ void		 counters_add_ephemeral(struct counters *, unsigned int proto,
  */
 void		 counters_add_why(struct counters *, unsigned int proto,
 		    unsigned int port, uint32_t wirelen, unsigned int why);
+/* counters_add_why() for n packets of bytes in all, at once. */
+void		 counters_add_n(struct counters *, unsigned int proto,
+		    unsigned int port, uint64_t n, uint64_t bytes,
+		    unsigned int why);
 void		 counters_add_named(struct counters *, enum counter_id,
 		    uint32_t wirelen);
 

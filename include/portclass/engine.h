@@ -44,10 +44,19 @@ struct engine_capstats {
 };
 typedef int	engine_capstats_cb(void *ctx, struct engine_capstats *);
 
-/* The flow caches of the live workers, summed (engine_collect_cb). */
+/*
+ * The memories of the service-port rule: flow cache and listeners (with
+ * what their conversation and candidate tables evicted); for the live
+ * workers, summed (engine_collect_cb).
+ */
 struct engine_flowstats {
 	uint64_t	flows;
 	uint64_t	evictions;
+	uint64_t	listeners;
+	uint64_t	listener_evictions;
+	uint64_t	conversation_evictions;
+	uint64_t	candidate_evictions;
+	uint64_t	guess_evictions;	/* decided early (defer.h) */
 };
 
 struct counters;
@@ -64,6 +73,13 @@ typedef void	engine_collect_cb(void *ctx, struct counters *c,
 struct engine_config {
 	const struct registry	*reg;		/* borrowed; see set_registry */
 	size_t			 flow_cap;	/* flow cache entries */
+	size_t			 listener_cap;	/* listeners; 0: the default */
+	/*
+	 * Seeds the hashes of the tables that forget (listener.h,
+	 * defer.h): 0 for files, so that a file always gives the same
+	 * report; random live, so that a sender cannot aim collisions.
+	 */
+	uint64_t		 seed;
 	int64_t			 interval;	/* seconds; 0: run report only */
 	size_t			 top;		/* rows per report; 0: all */
 	struct sink		*sinks;		/* opened by the caller */
@@ -93,6 +109,12 @@ struct engine_config {
 };
 
 struct engine;
+
+/*
+ * A seed for engine_config.seed that a sender cannot guess: from the
+ * kernel's random source (startup only).
+ */
+uint64_t	 engine_random_seed(void);
 
 /* A new engine; startup allocation, never fails. */
 struct engine	*engine_new(const struct engine_config *);
@@ -162,7 +184,7 @@ uint64_t	 engine_unassigned_packets(const struct engine *);
  */
 struct counters	*engine_swap_counters(struct engine *, struct counters *c);
 
-/* The engine's own flow cache: entries in use and evictions so far. */
+/* The engine's own flow cache and listeners: in use, evictions so far. */
 void		 engine_flowstats(const struct engine *,
 		    struct engine_flowstats *);
 

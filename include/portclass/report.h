@@ -54,6 +54,12 @@ struct report {
 	struct counter_pair	 service;	/* frames in service rows */
 	uint64_t		 flows;		/* flow cache entries in use */
 	uint64_t		 flow_evictions;/* since the start of the run */
+	uint64_t		 listeners;	/* known listeners (listener.h) */
+	uint64_t		 listener_evictions;
+	uint64_t		 conversation_evictions;
+	uint64_t		 candidate_evictions;
+	uint64_t		 guess_evictions;	/* held guesses decided
+							 * early (defer.h) */
 	size_t			 files_failed;	/* inputs that ended in error */
 	int			 partial;	/* a run-so-far report (SIGUSR1) */
 	int			 has_capture;	/* live: the two below are valid */

@@ -85,6 +85,17 @@ int			 unassigned_note(struct unassigned *,
 			    uint32_t ts_nsec, uint32_t wirelen,
 			    struct unassigned_alert *alert);
 
+/*
+ * The same for n packets of one conversation, bytes in all, the first at
+ * first_sec.first_nsec and the last at last_sec (held guesses, defer.h).
+ * Its alert, if any, carries the first packet's time.
+ */
+int			 unassigned_note_n(struct unassigned *,
+			    const struct pkt_info *pi, uint16_t port,
+			    unsigned int status, int64_t first_sec,
+			    uint32_t first_nsec, int64_t last_sec, uint64_t n,
+			    uint64_t bytes, struct unassigned_alert *alert);
+
 /* Turn alerts on (they are off in a new tracker). */
 void			 unassigned_set_alerts(struct unassigned *, int on);
 

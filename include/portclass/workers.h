@@ -26,13 +26,15 @@ struct workers;
  * them into one fanout group per interface, and throw away what the
  * handles received before the groups were complete (a frame may have
  * reached two of them then).  Each worker's flow cache holds flow_cap / n
- * entries.  Call before giving up privileges; no thread starts yet.
+ * entries; its listener memory listener_cap, since every worker sees
+ * every listener (the kernel shares flows, not endpoints).  Call before
+ * giving up privileges; no thread starts yet.
  * NULL with errbuf on failure.
  */
 struct workers	*workers_open(const char *const *ifaces, size_t nifaces,
 		    size_t n, const struct capture_live_opts *,
 		    const char *filter, const struct registry *,
-		    size_t flow_cap, char *errbuf);
+		    size_t flow_cap, size_t listener_cap, char *errbuf);
 
 /*
  * Start the threads, with the signals blocked in them (they reach the
