@@ -27,6 +27,7 @@ demo.pcap		demo
 trap3306.pcap		trap3306
 trap3306-be-ns.pcapng	trap3306	--pcapng --big-endian --nanosecond
 unassigned.pcap		unassigned
+listeners.pcap		listeners
 eth.pcap		eth
 eth-be.pcap		eth		--big-endian
 eth-ns.pcap		eth		--nanosecond

@@ -24,8 +24,14 @@
  * scenarios: who opened each connection, whether its handshake is in the
  * capture) also write, per service row and reason,
  *	reason<TAB>proto<TAB>port<TAB>name<TAB>packets
- * with the reason names of docs/service-port.md (syn, synack, flow, same,
- * status, range, lower, ephemeral).  Other truth files have none.
+ * with the reason names of docs/service-port.md (syn, synack, same, flow,
+ * listener, fanin, first, client-range, status, range, lower, ephemeral).
+ * Other truth files have none.
+ *
+ * With --per-packet the generator also writes OUTFILE.packets.tsv, one
+ * line per frame: its protocol, server port, client port, and how many
+ * clients that server has (truth_packet()), for measuring attribution
+ * packet by packet (bench/attribution.c).
  *
  * Files are written by hand rather than through libpcap so that both byte
  * orders, nanosecond timestamps and multi-interface pcapng can be produced.
@@ -41,7 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "portclass/log.h"
 #include "portclass/proto.h"
+#include "portclass/registry.h"
 
 /* 2026-01-01T00:00:00Z, the first timestamp of every capture. */
 #define PG_EPOCH_SEC		1767225600ULL
@@ -52,7 +60,6 @@
 #define PG_FRAME_SIZE		8192	/* room for a 3000-byte datagram */
 #define PG_HEADROOM		1024	/* space for headers pushed in front */
 #define PG_MAX_IFACES		4
-#define PG_MAX_ROWS		256
 #define PG_SNAPLEN_DEFAULT	262144
 #define PG_ETHER_MIN		60	/* minimum Ethernet frame without FCS */
 
@@ -99,15 +106,19 @@ struct tag {
 	uint16_t	port;
 };
 
-/* Why a packet belongs to its row (docs/service-port.md), when known. */
+/*
+ * Why a packet belongs to its row (docs/service-port.md), when known: the
+ * steps of the rule, in its order.
+ */
 enum pg_why {
-	WHY_SYN = 0, WHY_SYNACK, WHY_FLOW, WHY_SAME, WHY_STATUS, WHY_RANGE,
-	WHY_LOWER, WHY_EPHEMERAL, WHY_COUNT
+	WHY_SYN = 0, WHY_SYNACK, WHY_SAME, WHY_FLOW, WHY_LISTENER, WHY_FANIN,
+	WHY_FIRST, WHY_CLIENT, WHY_STATUS, WHY_RANGE, WHY_LOWER,
+	WHY_EPHEMERAL, WHY_COUNT
 };
 
 static const char *const pg_why_names[WHY_COUNT] = {
-	"syn", "synack", "flow", "same", "status", "range", "lower",
-	"ephemeral"
+	"syn", "synack", "same", "flow", "listener", "fanin", "first",
+	"client-range", "status", "range", "lower", "ephemeral"
 };
 
 struct truth_row {
@@ -204,7 +215,12 @@ struct gen {
 	uint64_t	 npackets;	/* bench: --packets */
 	uint64_t	 nflows;	/* bench: --flows */
 	size_t		 nrows;
-	struct truth_row rows[PG_MAX_ROWS];
+	size_t		 rows_cap;
+	struct truth_row *rows;
+	uint32_t	*row_of;	/* [proto][port or 65536]: row + 1 */
+	FILE		*pkt_fp;	/* --per-packet: a line per frame */
+	uint16_t	 pkt_cport;	/* the client port of the next frames */
+	uint32_t	 pkt_group;	/* their server's clients, 0: unknown */
 	uint64_t	 cnt_packets[CNT_COUNT];
 	uint64_t	 cnt_bytes[CNT_COUNT];
 	uint64_t	 tot_packets, tot_bytes;
@@ -300,36 +316,75 @@ tag_counter(int cnt)
 	return (t);
 }
 
+/* The row of a service or ephemeral tag, made on first use. */
+static struct truth_row *
+truth_row(struct gen *g, struct tag t)
+{
+	size_t		 k;
+	uint32_t	*slot;
+
+	k = (size_t)t.what * 65537 + (t.kind == TAG_EPHEMERAL ? 65536 :
+	    t.port);
+	if (t.what >= PC_PROTO_COUNT)
+		pg_fatal("a row of no protocol");
+	slot = &g->row_of[k];
+	if (*slot == 0) {
+		if (g->nrows == g->rows_cap) {
+			g->rows_cap = g->rows_cap ? g->rows_cap * 2 : 256;
+			g->rows = realloc(g->rows, g->rows_cap *
+			    sizeof(*g->rows));
+			if (g->rows == NULL)
+				pg_fatal("out of memory");
+		}
+		memset(&g->rows[g->nrows], 0, sizeof(g->rows[0]));
+		g->rows[g->nrows].tag = t;
+		*slot = (uint32_t)++g->nrows;
+	}
+	return (&g->rows[*slot - 1]);
+}
+
+/*
+ * --per-packet: what the frame is, by construction, one line each:
+ *	proto<TAB>server port<TAB>client port<TAB>clients of that server
+ * ("-" for the ephemeral row's server port; "counter" lines for frames
+ * without a service; 0 where the scenario does not say).
+ */
+static void
+truth_packet(struct gen *g, struct tag t)
+{
+	if (g->pkt_fp == NULL)
+		return;
+	if (t.kind == TAG_COUNTER)
+		fprintf(g->pkt_fp, "counter\t%s\t-\t0\n",
+		    pg_counter_names[t.what]);
+	else if (t.kind == TAG_EPHEMERAL)
+		fprintf(g->pkt_fp, "%s\t-\t%u\t%u\n", pc_proto_name(t.what),
+		    g->pkt_cport, g->pkt_group);
+	else
+		fprintf(g->pkt_fp, "%s\t%u\t%u\t%u\n", pc_proto_name(t.what),
+		    t.port, g->pkt_cport, g->pkt_group);
+}
+
 static void
 truth_add(struct gen *g, struct tag t, uint32_t wirelen)
 {
-	size_t	i;
+	struct truth_row	*r;
 
 	g->tot_packets++;
 	g->tot_bytes += wirelen;
+	truth_packet(g, t);
 	if (t.kind == TAG_COUNTER) {
 		g->cnt_packets[t.what]++;
 		g->cnt_bytes[t.what] += wirelen;
 		return;
 	}
-	for (i = 0; i < g->nrows; i++) {
-		if (g->rows[i].tag.kind == t.kind &&
-		    g->rows[i].tag.what == t.what &&
-		    g->rows[i].tag.port == t.port)
-			break;
-	}
-	if (i == g->nrows) {
-		if (g->nrows == PG_MAX_ROWS)
-			pg_fatal("too many truth rows");
-		g->rows[i].tag = t;
-		g->nrows++;
-	}
-	g->rows[i].packets++;
-	g->rows[i].bytes += wirelen;
+	r = truth_row(g, t);
+	r->packets++;
+	r->bytes += wirelen;
 	if (g->why_known) {
 		if (g->why < 0 || g->why >= WHY_COUNT)
 			pg_fatal("a packet without a reason");
-		g->rows[i].why[g->why]++;
+		r->why[g->why]++;
 	}
 }
 
@@ -1961,12 +2016,14 @@ scen_demo(struct gen *g)
 	for (i = 0; i < 4; i++)
 		conv_udp(g, &c, i % 2 == 0, NULL, 64);
 
-	/* Peer-to-peer UDP between two dynamic ports: the ephemeral row. */
+	/*
+	 * Peer-to-peer UDP between two dynamic ports, begun a minute into
+	 * the capture: its first packet goes to the peer that listens.
+	 */
 	pg_wait(g, 5 * PG_NSEC);
 	conv_init(g, &c, PC_PROTO_UDP, "192.168.1.10", 50000, "192.168.1.11",
 	    62000);
 	memcpy(c.smac, mac_b, 6);
-	c.tag = tag_ephemeral(PC_PROTO_UDP);
 	for (i = 0; i < 10; i++)
 		conv_udp(g, &c, i % 3 != 2, NULL, 160);
 
@@ -2010,8 +2067,8 @@ scen_trap3306(struct gen *g)
 /*
  * A TCP session whose reasons the generator knows: the SYN goes to the
  * server (syn), the SYN+ACK comes from it (synack), and every later packet
- * gets rest: "status" (or "lower", ...) when the status rule alone names
- * the server, "flow" when only the remembered handshake does.  With
+ * gets rest: "client-range", "status", ... when the rule alone names the
+ * server, "listener" when only the handshake's lesson does.  With
  * handshake 0 the capture starts mid-stream: data, ACKs and the close
  * only.
  */
@@ -2046,14 +2103,15 @@ why_udp(struct gen *g, struct conv *c, int n, int why)
 }
 
 /*
- * Unassigned and reserved ports, and every reason of the service-port
+ * Unassigned and reserved ports, and the reasons of the service-port
  * rule, with the answer known per packet (issue 7): a server on an
  * unassigned port with its handshake, the client-port trap towards an
- * unassigned port (client on 3306, only the handshake names the server),
+ * unassigned port (client on 3306; the handshake makes 10013 a listener),
  * a connection caught mid-stream, a reserved UDP port, an unassigned
  * system port against an unassigned user port (range), a both-registered
- * pair 5060 <-> 5061 (lower; and flow when the client sits on 5060), the
- * same port on both sides, and two dynamic ports (ephemeral).
+ * pair 5060 <-> 5061 (lower; a listener when the client sits on 5060),
+ * the same port on both sides, and two dynamic ports (ephemeral: the
+ * whole capture is inside the warm-up, so nobody knows who sent first).
  */
 static void
 scen_unassigned(struct gen *g)
@@ -2065,18 +2123,18 @@ scen_unassigned(struct gen *g)
 	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
 	/* 10012/tcp unassigned, client on a dynamic port. */
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.10", 51000, "10.7.0.20", 10012);
-	why_session(g, &c, 1, WHY_STATUS);
+	why_session(g, &c, 1, WHY_CLIENT);
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.11", 51001, "10.7.0.20", 10012);
-	why_session(g, &c, 1, WHY_STATUS);
+	why_session(g, &c, 1, WHY_CLIENT);
 	/* The trap: client port 3306 (mysql) to a listener on 10013. */
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.12", 3306, "10.7.0.21", 10013);
-	why_session(g, &c, 1, WHY_FLOW);
-	/* Mid-stream, no handshake: the status rule alone, rightly. */
+	why_session(g, &c, 1, WHY_LISTENER);
+	/* Mid-stream, no handshake: the rule alone, rightly. */
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.13", 52000, "10.7.0.22", 10014);
-	why_session(g, &c, 0, WHY_STATUS);
+	why_session(g, &c, 0, WHY_CLIENT);
 	/* 47/udp is reserved. */
 	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.14", 50500, "10.7.0.23", 47);
-	why_udp(g, &c, 3, WHY_STATUS);
+	why_udp(g, &c, 3, WHY_CLIENT);
 	/* 1005/udp and 10016/udp are both unassigned: the system range. */
 	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.15", 10016, "10.7.0.23", 1005);
 	why_udp(g, &c, 2, WHY_RANGE);
@@ -2086,7 +2144,7 @@ scen_unassigned(struct gen *g)
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.16", 5061, "10.7.0.24", 5060);
 	why_session(g, &c, 1, WHY_LOWER);
 	conv_init(g, &c, PC_PROTO_TCP, "10.7.0.17", 5060, "10.7.0.25", 5061);
-	why_session(g, &c, 1, WHY_FLOW);
+	why_session(g, &c, 1, WHY_LISTENER);
 	/* The same unassigned port on both sides. */
 	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.18", 10015, "10.7.0.26", 10015);
 	why_udp(g, &c, 2, WHY_SAME);
@@ -2094,6 +2152,195 @@ scen_unassigned(struct gen *g)
 	conv_init(g, &c, PC_PROTO_UDP, "10.7.0.19", 50000, "10.7.0.27", 60000);
 	c.tag = tag_ephemeral(PC_PROTO_UDP);
 	why_udp(g, &c, 2, WHY_EPHEMERAL);
+}
+
+/* Wait until at least sec seconds after the capture's first second. */
+static void
+pg_after(struct gen *g, uint64_t sec)
+{
+	uint64_t	t = (PG_EPOCH_SEC + sec) * PG_NSEC + 200 * PG_MSEC;
+
+	if (g->now < t)
+		g->now = t;
+}
+
+/*
+ * One UDP exchange, request (reason wq) then answer (reason wa), each
+ * datagram a little different in size.
+ */
+static void
+why_ask(struct gen *g, struct conv *c, int wq, int wa)
+{
+	g->why = wq;
+	conv_udp(g, c, 1, NULL, 40 + pg_rand_below(g, 40));
+	g->why = wa;
+	conv_udp(g, c, 0, NULL, 80 + pg_rand_below(g, 80));
+}
+
+/*
+ * A TCP connection of which only the client's side was captured (an
+ * asymmetric route): SYN, the handshake's last ACK, a request, the FIN.
+ */
+static void
+why_one_way(struct gen *g, struct conv *c, int rest)
+{
+	g->why = WHY_SYN;
+	conv_tcp(g, c, 1, TH_SYN, NULL, 0);
+	c->sseq++;
+	g->why = rest;
+	conv_tcp(g, c, 1, TH_ACK, NULL, 0);
+	conv_tcp(g, c, 1, TH_ACK | 0x08, NULL, 300);
+	conv_tcp(g, c, 1, TH_ACK | TH_FIN, NULL, 0);
+}
+
+/*
+ * Listeners (issue 14), with the answer and its reason known per packet:
+ * clients from the Linux (32768-60999), Windows (49152-65535) and NAT
+ * (anything) port ranges, servers on unassigned registered, dynamic and
+ * assigned ports, TCP with and without the handshake in the capture, UDP
+ * servers with one, three and fifty clients, a SYN scan and a spoofed
+ * SYN flood.  The first five seconds are the warm-up (listener.h): what
+ * happens there was already going on when the capture began.  Clients
+ * are ordered so that every packet has one right answer that evidence
+ * can give: a server's first clients sit where the rule alone is right,
+ * the later ones where only evidence is (a NAT client on 3306 or 47, a
+ * Linux client on an assigned port facing a dynamic one).
+ */
+static void
+scen_listeners(struct gen *g)
+{
+	static const char *const nat_tcp[] = { "10.8.1.3", "10.8.1.4" };
+	static const uint16_t	 nat_tcp_port[] = { 3306, 47 };
+	struct conv		 c;
+	struct addr		 src;
+	char			 cli[32];
+	uint16_t		 port;
+	int			 i;
+
+	g->why_known = 1;
+	g->why = -1;
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+
+	/*
+	 * Warm-up.  A game server on 25565/tcp (unassigned), its sessions
+	 * already open: a Windows and a Linux client (on 33000, assigned
+	 * wg-endpt-comms) are named by the client ranges; once it answered
+	 * both, it listens by fan-in, which names it for NAT clients on
+	 * 3306 (mysql) and 47 (reserved), where the rule names the client.
+	 */
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.1", 50100, "10.8.0.10", 25565);
+	why_session(g, &c, 0, WHY_CLIENT);
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.2", 33000, "10.8.0.10", 25565);
+	why_session(g, &c, 0, WHY_CLIENT);
+	for (i = 0; i < 2; i++) {
+		conv_init(g, &c, PC_PROTO_TCP, nat_tcp[i], nat_tcp_port[i],
+		    "10.8.0.10", 25565);
+		why_session(g, &c, 0, WHY_FANIN);
+	}
+	/* The same over IPv6 and UDP: 27015/udp, a NAT client on 3478. */
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:8:1::5", 50200,
+	    "2001:db8:8::20", 27015);
+	why_ask(g, &c, WHY_CLIENT, WHY_CLIENT);
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:8:1::6", 50201,
+	    "2001:db8:8::20", 27015);
+	why_ask(g, &c, WHY_CLIENT, WHY_CLIENT);
+	conv_init(g, &c, PC_PROTO_UDP, "2001:db8:8:1::7", 3478,
+	    "2001:db8:8::20", 27015);
+	why_ask(g, &c, WHY_FANIN, WHY_FANIN);
+	why_ask(g, &c, WHY_FANIN, WHY_FANIN);
+	/*
+	 * A server on the dynamic port 61000 with its handshake: a Linux
+	 * client on 40000 (safetynetp) loses to it only by the listener the
+	 * SYN+ACK made; a Windows client caught mid-stream, on a dynamic
+	 * port too, is named by the same listener.
+	 */
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.8", 40000, "10.8.0.30", 61000);
+	why_session(g, &c, 1, WHY_LISTENER);
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.9", 52000, "10.8.0.30", 61000);
+	why_session(g, &c, 0, WHY_LISTENER);
+	/* Only the client's side captured: the flow cache alone knows. */
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.10", 3306, "10.8.0.40", 10030);
+	why_one_way(g, &c, WHY_FLOW);
+	/*
+	 * An assigned port inside the client ranges (44818, EtherNet/IP):
+	 * it beats a Windows client's dynamic port by status, and a Linux
+	 * client's 33000 only by the listener its handshake made.
+	 */
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.15", 50400, "10.8.0.90", 44818);
+	why_session(g, &c, 1, WHY_STATUS);
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.16", 33000, "10.8.0.90", 44818);
+	why_session(g, &c, 0, WHY_LISTENER);
+
+	/*
+	 * After the warm-up, who sends first is known.  WireGuard on
+	 * 51820/udp: its first client, on a dynamic port, is named by the
+	 * first packet; the second's question (on 40000, which the rule
+	 * would pick) makes 51820 a listener by fan-in at once; a NAT
+	 * client on 53 follows.
+	 */
+	pg_after(g, 6);
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.1.11", 50300, "10.8.0.50", 51820);
+	why_ask(g, &c, WHY_FIRST, WHY_FIRST);
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.1.12", 40000, "10.8.0.50", 51820);
+	why_ask(g, &c, WHY_FANIN, WHY_FANIN);
+	why_ask(g, &c, WHY_FANIN, WHY_FANIN);
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.1.13", 53, "10.8.0.50", 51820);
+	why_ask(g, &c, WHY_FANIN, WHY_FANIN);
+	/* One client only, on 45000 (asmp-mon): the first packet. */
+	conv_init(g, &c, PC_PROTO_UDP, "10.8.1.14", 45000, "10.8.0.60", 60606);
+	why_ask(g, &c, WHY_FIRST, WHY_FIRST);
+	why_ask(g, &c, WHY_FIRST, WHY_FIRST);
+	/* Fifty clients of 55555/udp from Linux and Windows ports. */
+	for (i = 0; i < 50; i++) {
+		snprintf(cli, sizeof(cli), "10.8.2.%d", 10 + i);
+		port = (uint16_t)(i % 2 ? PORT_DYNAMIC_MIN + pg_rand_below(g,
+		    16384) : PORT_CLIENT_MIN + pg_rand_below(g, 28232));
+		conv_init(g, &c, PC_PROTO_UDP, cli, port, "10.8.0.100", 55555);
+		why_ask(g, &c, i == 0 ? WHY_FIRST : WHY_FANIN,
+		    i == 0 ? WHY_FIRST : WHY_FANIN);
+	}
+
+	/*
+	 * A SYN scan of 10.8.0.70 ports 20-29 from 45000 (asmp): 22 answers
+	 * and is reset, the others refuse.  The client ranges name every
+	 * packet's port right; the scanner's port becomes nothing.
+	 */
+	for (port = 20; port < 30; port++) {
+		conv_init(g, &c, PC_PROTO_TCP, "10.8.9.9", 45000, "10.8.0.70",
+		    port);
+		c.gap = PG_MSEC;
+		g->why = WHY_SYN;
+		conv_tcp(g, &c, 1, TH_SYN, NULL, 0);
+		if (port == 22) {
+			g->why = WHY_SYNACK;
+			conv_tcp(g, &c, 0, TH_SYN | TH_ACK, NULL, 0);
+			g->why = WHY_CLIENT;
+			conv_tcp(g, &c, 1, TH_RST, NULL, 0);
+		} else {
+			g->why = WHY_CLIENT;
+			conv_tcp(g, &c, 0, TH_RST | TH_ACK, NULL, 0);
+		}
+	}
+	/*
+	 * A SYN flood on a web server's 80 from spoofed sources, which it
+	 * answers: every packet is a handshake; none of the sources comes
+	 * to listen, and the listener on 61000 still names a new client.
+	 */
+	memset(&src, 0, sizeof(src));
+	src.v = 4;
+	for (i = 0; i < 200; i++) {
+		conv_init(g, &c, PC_PROTO_TCP, "198.18.0.1", 0, "10.8.0.80", 80);
+		put_be32(src.a, 0xc6120000U | pg_rand_below(g, 65536));
+		c.cli = src;
+		c.cport = (uint16_t)(1024 + pg_rand_below(g, 65536 - 1024));
+		c.gap = 100 * PG_USEC;
+		g->why = WHY_SYN;
+		conv_tcp(g, &c, 1, TH_SYN, NULL, 0);
+		g->why = WHY_SYNACK;
+		conv_tcp(g, &c, 0, TH_SYN | TH_ACK, NULL, 0);
+	}
+	conv_init(g, &c, PC_PROTO_TCP, "10.8.1.20", 52001, "10.8.0.30", 61000);
+	why_session(g, &c, 0, WHY_LISTENER);
 }
 
 /* Link-type mixes: which address families a link can carry. */
@@ -2876,6 +3123,585 @@ scen_hour(struct gen *g)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* A network: many servers and clients, the answer known per packet    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Server ports by kind (docs/service-port.md, "How well it works"):
+ * assigned and outside the client ranges, unassigned registered (1024-
+ * 32767), dynamic (49152-65535), and assigned inside the client ranges.
+ */
+enum net_port_kind {
+	NET_ASSIGNED = 0, NET_UNASSIGNED, NET_DYNAMIC, NET_ASSIGNED_CLIENT,
+	NET_KINDS
+};
+
+/* Who the client is, which says where its source port comes from. */
+enum net_os {
+	NET_LINUX = 0,		/* 32768-60999 */
+	NET_WINDOWS,		/* 49152-65535 */
+	NET_NAT			/* 1024-65535, many clients per address */
+};
+
+/* Well-known services a network has, by transport. */
+static const uint16_t net_tcp_known[] = { 443, 80, 22, 25, 993, 3306, 5432,
+    8080, 8443, 3389, 1883, 6379, 9200, 11211, 27017, 389, 636, 445, 587,
+    5222 };
+static const uint16_t net_udp_known[] = { 53, 123, 443, 5060, 1194, 500,
+    4500, 3478, 514, 161, 1812, 5353, 69, 137 };
+
+struct net_svc {
+	struct addr	 srv;
+	uint16_t	 port;
+	uint8_t		 proto;
+	uint8_t		 kind;		/* enum net_port_kind */
+	uint32_t	 nclients;	/* planned conversations */
+	uint32_t	 seen;		/* clients with a packet in the capture */
+};
+
+struct net_conv {
+	uint32_t	 svc;
+	struct addr	 cli;
+	uint16_t	 cport;
+	uint8_t		 vlan;		/* carried in an 802.1Q tag */
+	uint8_t		 handshake;	/* opened inside the capture */
+	uint32_t	 npk;		/* packets, with those before it */
+	uint32_t	 cseq, sseq;
+	uint32_t	 vtag;		/* SCTP */
+};
+
+/* One packet to write: conversation conv's step-th packet at time t. */
+struct net_ev {
+	uint64_t	 t;		/* ns since the capture began */
+	uint32_t	 conv;		/* UINT32_MAX: not a conversation's */
+	uint32_t	 step;		/* or the extra kind, see net_extra */
+};
+
+/* Packets outside the conversations: the scan, the floods, ARP, ICMP. */
+enum net_extra {
+	NET_SCAN_SYN = 0, NET_SCAN_REPLY, NET_UDP_FLOOD, NET_SYN_FLOOD,
+	NET_SYN_FLOOD_ACK, NET_ARP, NET_ICMP
+};
+
+struct net {
+	struct registry	*reg;
+	struct net_svc	*svc;
+	size_t		 nsvc;
+	struct net_conv	*conv;
+	size_t		 nconv;
+	struct net_ev	*ev;
+	size_t		 nev, evcap;
+	uint64_t	 span;		/* the capture's length, ns */
+	struct addr	 scanner;
+	uint32_t	 flood_udp;	/* the services the floods target */
+	uint32_t	 flood_syn;
+};
+
+static void
+net_ev_add(struct net *n, uint64_t t, uint32_t conv, uint32_t step)
+{
+	if (n->nev == n->evcap) {
+		n->evcap = n->evcap ? n->evcap * 2 : 65536;
+		if ((n->ev = realloc(n->ev, n->evcap * sizeof(*n->ev))) == NULL)
+			pg_fatal("out of memory");
+	}
+	n->ev[n->nev].t = t;
+	n->ev[n->nev].conv = conv;
+	n->ev[n->nev].step = step;
+	n->nev++;
+}
+
+static int
+net_ev_cmp(const void *a, const void *b)
+{
+	const struct net_ev	*x = a, *y = b;
+
+	if (x->t != y->t)
+		return (x->t < y->t ? -1 : 1);
+	if (x->conv != y->conv)
+		return (x->conv < y->conv ? -1 : 1);
+	return (x->step < y->step ? -1 : x->step > y->step);
+}
+
+/* An address in prefix pfx (IPv4 /8 given as its first byte, or IPv6). */
+static struct addr
+net_addr(struct gen *g, int v6, uint8_t net)
+{
+	struct addr	a;
+	uint32_t	r = (uint32_t)pg_rand(g);
+
+	memset(&a, 0, sizeof(a));
+	if (v6) {
+		a = A("2001:db8::");
+		a.a[4] = net;
+		put_be32(a.a + 12, r);
+	} else {
+		a.v = 4;
+		put_be32(a.a, (uint32_t)net << 24 | (r & 0xffffff));
+		if ((r & 0xff) == 0 || (r & 0xff) == 0xff)
+			a.a[3] = 7;
+	}
+	return (a);
+}
+
+/* A server port of the given kind that the registry agrees with. */
+static uint16_t
+net_port(struct gen *g, struct net *n, int proto, int kind)
+{
+	uint16_t		 p;
+	enum reg_status		 st;
+
+	for (;;) {
+		switch (kind) {
+		case NET_ASSIGNED:
+			if (proto == PC_PROTO_TCP)
+				return (net_tcp_known[pg_rand_below(g,
+				    sizeof(net_tcp_known) /
+				    sizeof(net_tcp_known[0]))]);
+			if (proto == PC_PROTO_UDP)
+				return (net_udp_known[pg_rand_below(g,
+				    sizeof(net_udp_known) /
+				    sizeof(net_udp_known[0]))]);
+			p = (uint16_t)(1 + pg_rand_below(g, 32767));
+			st = registry_status(n->reg, (unsigned)proto, p);
+			if (st == REG_ASSIGNED)
+				return (p);
+			break;
+		case NET_UNASSIGNED:
+			p = (uint16_t)(1024 + pg_rand_below(g, 32768 - 1024));
+			if (registry_status(n->reg, (unsigned)proto, p) ==
+			    REG_UNASSIGNED)
+				return (p);
+			break;
+		case NET_DYNAMIC:
+			p = (uint16_t)(PORT_DYNAMIC_MIN + pg_rand_below(g,
+			    65536 - PORT_DYNAMIC_MIN));
+			if (registry_status(n->reg, (unsigned)proto, p) ==
+			    REG_DYNAMIC)
+				return (p);
+			break;
+		default:
+			p = (uint16_t)(PORT_CLIENT_MIN + pg_rand_below(g,
+			    PORT_DYNAMIC_MIN - PORT_CLIENT_MIN));
+			if (registry_status(n->reg, (unsigned)proto, p) ==
+			    REG_ASSIGNED)
+				return (p);
+			break;
+		}
+	}
+}
+
+/* A client's source port, as its kind of host picks them. */
+static uint16_t
+net_client_port(struct gen *g, int os)
+{
+	switch (os) {
+	case NET_LINUX:
+		return ((uint16_t)(32768 + pg_rand_below(g, 61000 - 32768)));
+	case NET_WINDOWS:
+		return ((uint16_t)(49152 + pg_rand_below(g, 65536 - 49152)));
+	default:
+		return ((uint16_t)(1024 + pg_rand_below(g, 65536 - 1024)));
+	}
+}
+
+/*
+ * Services until their clients add up to --flows: a third have one
+ * client, the rest 2 to 50, most of them few.  Kinds of port: 45 %
+ * assigned, 25 % unassigned registered, 20 % dynamic, 10 % assigned in
+ * the client ranges; 70 % TCP, 28 % UDP, 2 % SCTP; a fifth over IPv6.
+ */
+static void
+net_plan_services(struct gen *g, struct net *n)
+{
+	struct net_svc	*s;
+	uint64_t	 total = 0;
+	uint32_t	 r, u;
+	size_t		 cap = 0;
+
+	while (total < g->nflows) {
+		if (n->nsvc == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((n->svc = realloc(n->svc, cap * sizeof(*s))) ==
+			    NULL)
+				pg_fatal("out of memory");
+		}
+		s = &n->svc[n->nsvc];
+		memset(s, 0, sizeof(*s));
+		r = pg_rand_below(g, 100);
+		s->proto = (uint8_t)(r < 70 ? PC_PROTO_TCP : r < 98 ?
+		    PC_PROTO_UDP : PC_PROTO_SCTP);
+		r = pg_rand_below(g, 100);
+		s->kind = (uint8_t)(r < 45 ? NET_ASSIGNED : r < 70 ?
+		    NET_UNASSIGNED : r < 90 ? NET_DYNAMIC :
+		    NET_ASSIGNED_CLIENT);
+		s->port = net_port(g, n, s->proto, s->kind);
+		s->srv = net_addr(g, pg_rand_below(g, 5) == 0, 10);
+		u = pg_rand_below(g, 1000);
+		s->nclients = u < 333 ? 1 : 2 + (uint32_t)(48 * (u - 333) /
+		    667 * (u - 333) / 667);
+		if (s->nclients > g->nflows - total)
+			s->nclients = (uint32_t)(g->nflows - total);
+		total += s->nclients;
+		n->nsvc++;
+	}
+}
+
+/*
+ * Conversations: client kind (45 % Linux, 35 % Windows, 20 % behind one
+ * of 64 NAT addresses), a tenth VLAN-tagged; half of them already open
+ * when the capture begins (no handshake captured), the others open
+ * inside it.  Each spreads its packets over a random part of the
+ * capture; only the packets inside it are written.
+ */
+static void
+net_plan_conversations(struct gen *g, struct net *n)
+{
+	struct net_conv	*c;
+	struct net_svc	*s;
+	uint64_t	 per, start, len, gap, t;
+	uint32_t	 k, r, seen;
+	size_t		 i, j, ci = 0;
+	int		 os, v6;
+
+	n->nconv = (size_t)g->nflows;
+	if ((n->conv = calloc(n->nconv, sizeof(*n->conv))) == NULL)
+		pg_fatal("out of memory");
+	per = g->npackets / g->nflows;
+	if (per < 4)
+		per = 4;
+	for (i = 0; i < n->nsvc; i++) {
+		s = &n->svc[i];
+		seen = 0;
+		for (j = 0; j < s->nclients; j++, ci++) {
+			c = &n->conv[ci];
+			c->svc = (uint32_t)i;
+			r = pg_rand_below(g, 100);
+			os = r < 45 ? NET_LINUX : r < 80 ? NET_WINDOWS :
+			    NET_NAT;
+			v6 = s->srv.v == 6;
+			if (os == NET_NAT && !v6) {
+				memset(&c->cli, 0, sizeof(c->cli));
+				c->cli.v = 4;
+				put_be32(c->cli.a, 0xcb007100U |
+				    (uint32_t)(1 + pg_rand_below(g, 64)));
+			} else
+				c->cli = net_addr(g, v6, 100);
+			c->cport = net_client_port(g, os);
+			c->vlan = pg_rand_below(g, 10) == 0;
+			c->cseq = (uint32_t)pg_rand(g);
+			c->sseq = (uint32_t)pg_rand(g);
+			c->vtag = (uint32_t)pg_rand(g) | 1;
+			c->npk = (uint32_t)(per / 2 + pg_rand_below(g,
+			    (uint32_t)per + 1));
+			if (s->proto != PC_PROTO_UDP && c->npk < 8)
+				c->npk = 8;
+			if (c->npk < 2)
+				c->npk = 2;
+			len = (1 + pg_rand_below(g, 1000)) * (n->span / 2000);
+			gap = len / c->npk + 1;
+			c->handshake = pg_rand_below(g, 2);
+			if (c->handshake)
+				start = pg_rand(g) % (n->span - len + 1);
+			else
+				start = pg_rand(g) % (len + 1);
+			/* start is in capture time; without a handshake the
+			 * conversation began start ns before the capture. */
+			for (k = 0; k < c->npk; k++) {
+				if (c->handshake) {
+					t = start + k * gap;
+				} else {
+					if (k * gap < start)
+						continue;
+					t = k * gap - start;
+				}
+				if (t >= n->span)
+					break;
+				net_ev_add(n, t, (uint32_t)ci, k);
+			}
+			if (n->nev > 0 && n->ev[n->nev - 1].conv ==
+			    (uint32_t)ci)
+				seen++;
+		}
+		s->seen = seen;
+	}
+}
+
+/*
+ * The uninvited: a SYN scan of 200 server addresses on 20 ports each
+ * (real listeners answer SYN+ACK and are reset, the others refuse), a
+ * UDP flood from spoofed sources at one UDP service, which never
+ * answers, and a spoofed SYN flood at one TCP service, which does; and
+ * ARP and ICMP, which have no ports.  About 8 % of the packets together.
+ */
+static void
+net_plan_extras(struct gen *g, struct net *n)
+{
+	uint64_t	nflood = g->npackets / 50, i;
+	size_t		k;
+
+	n->scanner = A("192.0.2.66");
+	n->flood_udp = n->flood_syn = UINT32_MAX;
+	for (k = 0; k < n->nsvc; k++) {
+		if (n->svc[k].proto == PC_PROTO_UDP && n->svc[k].srv.v == 4 &&
+		    n->flood_udp == UINT32_MAX)
+			n->flood_udp = (uint32_t)k;
+		if (n->svc[k].proto == PC_PROTO_TCP && n->svc[k].srv.v == 4 &&
+		    n->flood_syn == UINT32_MAX)
+			n->flood_syn = (uint32_t)k;
+	}
+	for (i = 0; i < 200 * 20; i++)
+		net_ev_add(n, n->span / 3 + i * 20 * PG_USEC, UINT32_MAX,
+		    NET_SCAN_SYN | (uint32_t)i << 4);
+	for (i = 0; i < nflood; i++) {
+		if (n->flood_udp != UINT32_MAX)
+			net_ev_add(n, pg_rand(g) % n->span, UINT32_MAX,
+			    NET_UDP_FLOOD);
+		if (n->flood_syn != UINT32_MAX)
+			net_ev_add(n, pg_rand(g) % n->span, UINT32_MAX,
+			    NET_SYN_FLOOD);
+		net_ev_add(n, pg_rand(g) % n->span, UINT32_MAX, NET_ARP);
+		net_ev_add(n, pg_rand(g) % n->span, UINT32_MAX, NET_ICMP);
+	}
+}
+
+/* Ethernet, maybe a VLAN tag, then write it with its truth. */
+static void
+net_emit(struct gen *g, struct frame *f, int vlan, struct tag t,
+    uint16_t cport, uint32_t group)
+{
+	if (vlan)
+		vlan_push(f, ETHERTYPE_VLAN, 100);
+	eth_push(f, mac_gw, mac_a);
+	frame_pad_ether(f);
+	g->pkt_cport = cport;
+	g->pkt_group = group;
+	emit(g, 0, f, t);
+}
+
+static void
+net_ip(struct gen *g, struct frame *f, const struct addr *src,
+    const struct addr *dst)
+{
+	if (src->v == 4)
+		ip4_push(f, src, dst, g->ipid++);
+	else
+		ip6_push(f, src, dst, 64);
+}
+
+/*
+ * The step-th packet of a conversation.  TCP: SYN, SYN+ACK, ACK, then
+ * request, answer, acknowledgement in turn, and FIN, FIN, ACK at the end;
+ * SCTP: INIT, INIT ACK, then DATA and SACK; UDP: request and answer.
+ */
+static void
+net_conv_packet(struct gen *g, struct net *n, struct net_conv *c,
+    uint32_t step)
+{
+	static const uint16_t	 rsp_size[4] = { 1200, 400, 90, 1400 };
+	struct net_svc		*s = &n->svc[c->svc];
+	struct frame		 f;
+	uint8_t			 v[64], flags;
+	uint32_t		 k = step, fin;
+	int			 to_srv;
+
+	frame_reset(&f);
+	if (s->proto == PC_PROTO_UDP) {
+		to_srv = k % 2 == 0;
+		frame_append(&f, to_srv ? 40 + k % 7 * 8 :
+		    60 + rsp_size[k % 4] / 4u);
+		udp_push(&f, to_srv ? &c->cli : &s->srv, to_srv ? &s->srv :
+		    &c->cli, to_srv ? c->cport : s->port, to_srv ? s->port :
+		    c->cport);
+	} else if (s->proto == PC_PROTO_SCTP) {
+		to_srv = k % 2 == 0;
+		memset(v, 0, sizeof(v));
+		if (k < 2) {
+			put_be32(v, c->vtag);
+			put_be32(v + 4, 106496);
+			put_be16(v + 8, 10);
+			put_be16(v + 10, 10);
+			sctp_chunk(&f, k == 0 ? SCTP_CHUNK_INIT :
+			    SCTP_CHUNK_INIT_ACK, 0, v, 16);
+		} else if (to_srv) {
+			put_be32(v, c->cseq++);
+			sctp_chunk(&f, 0, 0x03, v, 12 + 40);
+		} else {
+			put_be32(v, c->cseq - 1);
+			sctp_chunk(&f, 3, 0, v, 12);
+		}
+		sctp_push(&f, to_srv ? c->cport : s->port, to_srv ? s->port :
+		    c->cport, k == 0 ? 0 : c->vtag);
+		f.nh = PC_IPPROTO_SCTP;
+	} else {
+		fin = c->npk - 3;
+		if (k < 3) {
+			to_srv = k != 1;
+			flags = k == 0 ? TH_SYN : k == 1 ? TH_SYN | TH_ACK :
+			    TH_ACK;
+		} else if (k >= fin) {
+			to_srv = k != fin + 1;
+			flags = k == fin + 2 ? TH_ACK : TH_FIN | TH_ACK;
+		} else {
+			to_srv = (k - 3) % 3 != 1;
+			flags = TH_ACK | ((k - 3) % 3 == 2 ? 0 : 0x08);
+			if ((k - 3) % 3 != 2)
+				frame_append(&f, to_srv ? 120 + k % 5 * 40 :
+				    rsp_size[k % 4]);
+		}
+		tcp_push(&f, to_srv ? &c->cli : &s->srv, to_srv ? &s->srv :
+		    &c->cli, to_srv ? c->cport : s->port, to_srv ? s->port :
+		    c->cport, to_srv ? c->cseq + k * 1000 : c->sseq + k * 1000,
+		    to_srv ? c->sseq + k * 1000 : c->cseq + k * 1000, flags);
+	}
+	net_ip(g, &f, to_srv ? &c->cli : &s->srv, to_srv ? &s->srv : &c->cli);
+	net_emit(g, &f, c->vlan, tag_service(s->proto, s->port), c->cport,
+	    s->seen);
+}
+
+/*
+ * The scan's i-th probe: target i / 20, on its service's own port when
+ * that is a TCP service over IPv4 (which answers SYN+ACK), else on one of
+ * the first 1024 ports, closed (reset).
+ */
+static void
+net_scan_target(const struct net *n, uint32_t i, struct addr *dst,
+    uint16_t *port, int *open)
+{
+	const struct net_svc	*s = &n->svc[(i / 20 * 7919) % n->nsvc];
+
+	*open = i % 20 == 0 && s->proto == PC_PROTO_TCP && s->srv.v == 4;
+	if (s->srv.v == 4)
+		*dst = s->srv;
+	else {
+		memset(dst, 0, sizeof(*dst));
+		dst->v = 4;
+		put_be32(dst->a, 0x0a000000U | (i / 20 * 40503 & 0xffffff));
+	}
+	*port = *open ? s->port : (uint16_t)(1 + (i * 131) % 1024);
+	/* A closed probe never lands on the service's own port. */
+	if (!*open && s->srv.v == 4 && *port == s->port)
+		*port = (uint16_t)(*port % 1024 + 1);
+}
+
+/* The packets of the scan, the floods, ARP and ICMP. */
+static void
+net_extra_packet(struct gen *g, struct net *n, uint32_t what)
+{
+	struct frame		 f;
+	struct addr		 src, dst;
+	struct net_svc		*s;
+	uint32_t		 i = what >> 4;
+	uint16_t		 port, sp;
+	int			 open;
+
+	frame_reset(&f);
+	switch (what & 0xf) {
+	case NET_SCAN_SYN:
+	case NET_SCAN_REPLY:
+		net_scan_target(n, i, &dst, &port, &open);
+		if ((what & 0xf) == NET_SCAN_SYN) {
+			tcp_push(&f, &n->scanner, &dst, 45000, port, i, 0,
+			    TH_SYN);
+			net_ip(g, &f, &n->scanner, &dst);
+		} else {
+			tcp_push(&f, &dst, &n->scanner, port, 45000, 7, i + 1,
+			    open ? TH_SYN | TH_ACK : TH_RST | TH_ACK);
+			net_ip(g, &f, &dst, &n->scanner);
+		}
+		net_emit(g, &f, 0, tag_service(PC_PROTO_TCP, port), 45000, 1);
+		return;
+	case NET_UDP_FLOOD:
+	case NET_SYN_FLOOD:
+	case NET_SYN_FLOOD_ACK:
+		s = &n->svc[(what & 0xf) == NET_UDP_FLOOD ? n->flood_udp :
+		    n->flood_syn];
+		memset(&src, 0, sizeof(src));
+		src.v = 4;
+		put_be32(src.a, 0xc6120000U | (uint32_t)(pg_rand(g) & 0x1ffff));
+		sp = (uint16_t)(1024 + pg_rand_below(g, 65536 - 1024));
+		if ((what & 0xf) == NET_UDP_FLOOD) {
+			frame_append(&f, 32);
+			udp_push(&f, &src, &s->srv, sp, s->port);
+			net_ip(g, &f, &src, &s->srv);
+		} else {
+			tcp_push(&f, &src, &s->srv, sp, s->port, 1, 0, TH_SYN);
+			net_ip(g, &f, &src, &s->srv);
+			net_emit(g, &f, 0, tag_service(s->proto, s->port), sp,
+			    s->seen);
+			frame_reset(&f);
+			tcp_push(&f, &s->srv, &src, s->port, sp, 9, 2,
+			    TH_SYN | TH_ACK);
+			net_ip(g, &f, &s->srv, &src);
+		}
+		net_emit(g, &f, 0, tag_service(s->proto, s->port), sp,
+		    s->seen);
+		return;
+	case NET_ARP:
+		arp_put(&f, 1, mac_a, n->scanner.a, mac_zero, n->scanner.a);
+		eth_push(&f, mac_bcast, mac_a);
+		frame_pad_ether(&f);
+		emit(g, 0, &f, tag_counter(CNT_NON_IP));
+		return;
+	default:
+		frame_append(&f, 32);
+		icmp_push(&f, 8, 0, i);
+		dst = A("10.0.0.1");
+		net_ip(g, &f, &n->scanner, &dst);
+		net_emit(g, &f, 0, tag_counter(CNT_ICMP), 0, 0);
+		return;
+	}
+}
+
+/*
+ * A network as a tap sees it (issue 14): --flows conversations with
+ * about --packets packets in two minutes, to services on every kind of
+ * port, from Linux, Windows and NATed clients, half of the connections
+ * already open when the capture began, UDP services with one to fifty
+ * clients, IPv6 and VLANs, with a port scan, two spoofed floods, ARP and
+ * ICMP mixed in.  Every frame's server port is known: with --per-packet,
+ * bench/attribution.c compares portclass's choice with it, packet by
+ * packet.
+ */
+static void
+scen_network(struct gen *g)
+{
+	struct net	 n;
+	char		 errbuf[PC_ERRBUF_SIZE];
+	size_t		 i;
+	uint64_t	 t0 = g->now;
+
+	memset(&n, 0, sizeof(n));
+	out_add_iface(g, PC_DLT_EN10MB, PG_SNAPLEN_DEFAULT, 0);
+	n.reg = registry_new();
+	if (registry_load_default(n.reg, errbuf) != 0)
+		pg_fatal("registry: %s", errbuf);
+	n.span = 120 * PG_NSEC;
+	net_plan_services(g, &n);
+	net_plan_conversations(g, &n);
+	net_plan_extras(g, &n);
+	qsort(n.ev, n.nev, sizeof(n.ev[0]), net_ev_cmp);
+	for (i = 0; i < n.nev; i++) {
+		g->now = t0 + n.ev[i].t;
+		if (n.ev[i].conv != UINT32_MAX)
+			net_conv_packet(g, &n, &n.conv[n.ev[i].conv],
+			    n.ev[i].step);
+		else if ((n.ev[i].step & 0xf) == NET_SCAN_SYN) {
+			net_extra_packet(g, &n, n.ev[i].step);
+			/* The answer follows 300 us later. */
+			g->now += 300 * PG_USEC;
+			net_extra_packet(g, &n, (n.ev[i].step & ~0xfU) |
+			    NET_SCAN_REPLY);
+		} else
+			net_extra_packet(g, &n, n.ev[i].step);
+	}
+	registry_free(n.reg);
+	free(n.svc);
+	free(n.conv);
+	free(n.ev);
+}
+
 /* Server ports that bench flows use, with their transport. */
 static const struct {
 	int		proto;
@@ -3011,7 +3837,9 @@ static const struct scenario {
 	{ "trap3306", scen_trap3306, 0,
 	    "client port 3306 to server 61000, and real mysql" },
 	{ "unassigned", scen_unassigned, 0,
-	    "unassigned/reserved ports and every reason, known per packet" },
+	    "unassigned/reserved ports and the rule's reasons, per packet" },
+	{ "listeners", scen_listeners, 0,
+	    "Linux/Windows/NAT clients, mid-stream, fan-in, scan, flood" },
 	{ "eth", scen_eth, 0, "Ethernet II" },
 	{ "vlan", scen_vlan, 0, "802.1Q" },
 	{ "qinq", scen_qinq, 0, "802.1ad+802.1Q and 0x9100+802.1Q" },
@@ -3040,6 +3868,9 @@ static const struct scenario {
 	{ "multilink", scen_multilink, 1,
 	    "pcapng: Ethernet, raw IPv4 and SLL2 (ns) interleaved" },
 	{ "hour", scen_hour, 0, "one hour, two packets a second, raw IPv4" },
+	{ "network", scen_network, 0,
+	    "--flows F conversations, about --packets N packets, answers known "
+	    "per packet (--per-packet)" },
 	{ "bench-small", scen_bench_small, 0,
 	    "--packets N 60-byte frames over --flows F flows" },
 	{ "bench-imix", scen_bench_imix, 0,
@@ -3053,7 +3884,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: pcapgen SCENARIO OUTFILE [--big-endian] "
-	    "[--nanosecond] [--pcapng]\n"
+	    "[--nanosecond] [--pcapng] [--per-packet]\n"
 	    "\t[--snaplen N] [--seed N] [--packets N] [--flows N]\n"
 	    "       pcapgen --list\n");
 	exit(2);
@@ -3079,8 +3910,9 @@ main(int argc, char **argv)
 	struct gen		*g;
 	const struct scenario	*sc = NULL;
 	const char		*opt, *val;
+	char			 pkt_path[4096];
 	size_t			 i;
-	int			 a;
+	int			 a, per_packet = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
 		for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
@@ -3103,6 +3935,9 @@ main(int argc, char **argv)
 	g->rng = 0x706f7274636c6173ULL;		/* "portclas" */
 	g->npackets = 100000;
 	g->nflows = 1000;
+	if ((g->row_of = calloc((size_t)PC_PROTO_COUNT * 65537,
+	    sizeof(*g->row_of))) == NULL)
+		pg_fatal("out of memory");
 	for (a = 3; a < argc; a++) {
 		opt = argv[a];
 		if (strcmp(opt, "--big-endian") == 0) {
@@ -3115,6 +3950,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(opt, "--pcapng") == 0) {
 			g->pcapng = 1;
+			continue;
+		}
+		if (strcmp(opt, "--per-packet") == 0) {
+			per_packet = 1;
 			continue;
 		}
 		/* The other options take a value. */
@@ -3138,6 +3977,13 @@ main(int argc, char **argv)
 
 	if ((g->fp = fopen(g->path, "wb")) == NULL)
 		pg_fatal("%s: %s", g->path, strerror(errno));
+	if (per_packet) {
+		if (snprintf(pkt_path, sizeof(pkt_path), "%s.packets.tsv",
+		    g->path) >= (int)sizeof(pkt_path))
+			pg_fatal("%s: path too long", g->path);
+		if ((g->pkt_fp = fopen(pkt_path, "w")) == NULL)
+			pg_fatal("%s: %s", pkt_path, strerror(errno));
+	}
 	/* A big buffer: the bench scenarios write millions of frames. */
 	if ((g->iobuf = malloc(4 << 20)) != NULL)
 		setvbuf(g->fp, g->iobuf, _IOFBF, 4 << 20);
@@ -3146,8 +3992,12 @@ main(int argc, char **argv)
 		pg_fatal("%s: scenario wrote no frame", sc->name);
 	if (fclose(g->fp) != 0)
 		pg_fatal("%s: %s", g->path, strerror(errno));
+	if (g->pkt_fp != NULL && fclose(g->pkt_fp) != 0)
+		pg_fatal("%s: %s", pkt_path, strerror(errno));
 	truth_write(g);
 	free(g->iobuf);
+	free(g->rows);
+	free(g->row_of);
 	free(g);
 	return (0);
 }
