@@ -93,7 +93,6 @@ at_report(const struct variant *v, const struct registry *reg,
 		rows++;
 		rows_ua += st == REG_UNASSIGNED || st == REG_RESERVED;
 		if (v->got[i] & 2) {
-			if (getenv("AT_ROWS")) fprintf(stderr, "row %s %u\n", pc_proto_name((unsigned)(i/65536)), (unsigned)(i%65536));
 			rows2++;
 			rows2_ua += st == REG_UNASSIGNED || st == REG_RESERVED;
 		}
@@ -176,7 +175,6 @@ at_count(struct variant *v, const struct classify_result *res, int proto,
 		return;
 	}
 	v->wrong_why[res->reason] += n;
-	if (getenv("AT_ROWS") && v->lt) fprintf(stderr, "wrong %s %lu -> %u %s n=%lu g=%lu\n", pc_proto_name((unsigned)proto), sport, res->ephemeral ? 0 : res->port, classify_reason_name(res->reason), (unsigned long)n, group);
 	if (!res->ephemeral)
 		v->got[(size_t)proto * 65536 + res->port] |=
 		    (uint8_t)(1 | (group >= 2 ? 2 : 0));
