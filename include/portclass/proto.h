@@ -172,10 +172,14 @@
 #define UDP_LEN_OFF		4	/* RFC 768: length field */
 #define SCTP_CHUNK_TYPE_OFF	12	/* first chunk type, after the header */
 
-/* Caps on header loops: each step must advance, and loops end here. */
+/*
+ * Caps on header loops: each step must advance, and loops end here.  The
+ * IPv6 extension header chain has none: it is bounded by the bytes, each
+ * header taking at least 8 of them (decode_ipnext).  The tunnel cap bounds
+ * recursion, and so the stack.
+ */
 #define DECODE_MAX_VLAN		8
 #define DECODE_MAX_MPLS		16
-#define DECODE_MAX_IPV6_EXT	16
 #define DECODE_MAX_TUNNEL	8
 
 /*
