@@ -379,8 +379,9 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
 	uint8_t			 proto, flags = 0, tcp_flags = 0;
 
 	/*
-	 * No count limit: RFC 8200 sets none, and tcpdump and Wireshark walk
-	 * a chain of any length.  Each header is at least 8 bytes and is
+	 * No count limit: RFC 8200 (4.1) has a node accept extension headers
+	 * occurring any number of times, and tcpdump and Wireshark walk a
+	 * chain of any length.  Each header is at least 8 bytes and is
 	 * taken from a window already clamped to the captured bytes and the
 	 * IP length, so the walk ends within caplen / 8 steps.
 	 */
