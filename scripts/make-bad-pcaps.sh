@@ -153,13 +153,57 @@ one_bad udp-len-short.pcap "$(eth 0800 "$(ipv4 17 "$(udp 50000 53 $PAYLOAD 4)")"
 # UDP length 9000 in a 36-byte IP packet.
 one_bad udp-len-long.pcap "$(eth 0800 "$(ipv4 17 "$(udp 50000 53 $PAYLOAD 9000)")")"
 
-# IPv6 whose chain of Destination Options headers (next header 60, 8 bytes
-# each) never reaches a transport: 200 of them, the last pointing at yet
-# another.
+# IPv6 extension header chains.  There is no cap on their number: the
+# bytes bound them (each header is at least 8).
+V6SRC=20010db8000000000000000000000001
+V6DST=20010db8000000000000000000000002
+# ipv6 NH PAYLOAD [PLEN]: 2001:db8::1 -> 2001:db8::2, hop limit 64.
+ipv6() {
+	printf '60000000%s%02x40%s%s %s' "$(be16 "${3:-$(hexlen "$2")}")" \
+	    "$1" "$V6SRC" "$V6DST" "$2"
+}
+# udp6 SPORT DPORT PAYLOAD: UDP with its checksum over the IPv6 pseudo
+# header (RFC 8200 8.1), which IPv6 makes mandatory.
+udp6() {
+	local u c
+	u=$(udp "$1" "$2" "$3")
+	u=${u// /}
+	c=$(ipsum "$V6SRC$V6DST$(printf '%08x' $(($(hexlen "$u"))))00000011$u")
+	[ "$c" = 0000 ] && c=ffff
+	printf '%s%s%s' "${u:0:12}" "$c" "${u:16}"
+}
+# Destination Options (60) and hop-by-hop (0) headers of 8 bytes: next
+# header, length 0, a 4-byte PadN.
+opts8() { printf '%02x00010400000000' "$1"; }
+# A Segment Routing Header (RFC 8754; routing type 4) of 24 bytes, with
+# one segment, the destination, and none left: a node just steps over it.
+srh1() { printf '%02x0204000000 0000%s' "$1" "$V6DST"; }
+# ext6 N LASTNH: N headers, hop-by-hop first, then routing and
+# destination options in turn; each names the next, the last LASTNH.
+ext6() {
+	local i nh s=""
+	for ((i = 0; i < $1; i++)); do
+		if ((i + 1 == $1)); then nh=$2
+		elif ((i % 2)); then nh=60
+		else nh=43; fi
+		if ((i % 2)); then s+=$(srh1 "$nh"); else s+=$(opts8 "$nh"); fi
+	done
+	printf '%s' "$s"
+}
+
+# Not bad at all: a valid chain of 100 headers (as libpcap's filter tests
+# use) in front of UDP 50000 -> 53.  It counts like the good frames.
+one_bad ipv6-ext-100.pcap "$(eth 86dd "$(ipv6 0 "$(ext6 100 17) $(udp6 50000 53 $PAYLOAD)")")"
+
+# A chain that never reaches a transport: 200 Destination Options headers
+# filling the payload length and the frame, the last pointing at yet
+# another.  The walk stops at the end of the bytes: truncated.
 V6EXT=""
-for ((i = 0; i < 200; i++)); do V6EXT+="3c00000000000000"; done
-V6="60000000$(be16 $((200 * 8)))3c40 20010db8000000000000000000000001 20010db8000000000000000000000002"
-one_bad ipv6-ext-endless.pcap "$(eth 86dd "$V6 $V6EXT")"
+for ((i = 0; i < 200; i++)); do V6EXT+=$(opts8 60); done
+one_bad ipv6-ext-endless.pcap "$(eth 86dd "$(ipv6 60 "$V6EXT")")"
+# The same 200 headers, but the last says it is 16 bytes long where the
+# payload length leaves 8: a length that lies.
+one_bad ipv6-ext-past-payload.pcap "$(eth 86dd "$(ipv6 60 "${V6EXT%????????????????}3c01010400000000")")"
 
 # 300 stacked 802.1Q tags before IPv4: far beyond any real network.
 TAGS=""

@@ -8,9 +8,11 @@
  * scalars the caller needs into a struct pkt_info.  Every header is taken
  * whole with cursor_take() before a field of it is read; a length field from
  * the wire may only shrink the window.  Every loop (VLAN tags, MPLS labels,
- * IPv6 extension headers, NFLOG TLVs) advances at least one header per step
- * and the header loops have hard caps (DECODE_MAX_* in proto.h), as does
- * the nesting of tunnels, so a hostile frame costs bounded time and stack.
+ * IPv6 extension headers, NFLOG TLVs) takes at least one header per step
+ * from that window, so it ends within the captured bytes; VLAN tags and
+ * MPLS labels also have caps (DECODE_MAX_* in proto.h).  Tunnels recurse,
+ * so their nesting is capped too: a hostile frame costs bounded time and
+ * stack.
  *
  * No I/O, no allocation, no logging: bytes in, a struct and a result out.
  * The counting rules this follows, and the deliberate deviations, are in
@@ -359,11 +361,13 @@ decode_ipv6_is_ext(uint8_t nh)
 }
 
 /*
- * What follows an IP header whose protocol (next header) is nh.  For IPv6
- * the extension header chain comes first: most headers are (len + 1) * 8
- * bytes, AH (RFC 4302, also accepted after IPv4) is (len + 2) * 4, the
- * fragment header a fixed 8.  Then the transport, or a tunnel: IP-in-IP
- * and 6in4 (RFC 2003, RFC 4213) in either outer version, and GRE.
+ * What follows an IP header whose protocol (next header) is nh; iplen is
+ * what that header says follows it, SIZE_MAX when unknown (a first
+ * fragment, a jumbogram).  For IPv6 the extension header chain comes
+ * first: most headers are (len + 1) * 8 bytes, AH (RFC 4302, also accepted
+ * after IPv4) is (len + 2) * 4, the fragment header a fixed 8.  Then the
+ * transport, or a tunnel: IP-in-IP and 6in4 (RFC 2003, RFC 4213) in either
+ * outer version, and GRE.
  */
 static enum decode_result
 decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
@@ -371,13 +375,17 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
 {
 	const uint8_t		*h;
 	size_t			 len;
-	int			 n;
 	enum decode_result	 rv;
 	uint8_t			 proto, flags = 0, tcp_flags = 0;
 
-	for (n = 0; v6 ? decode_ipv6_is_ext(nh) : nh == PC_IPPROTO_AH; n++) {
-		if (n >= DECODE_MAX_IPV6_EXT)
-			return (DECODE_MALFORMED);
+	/*
+	 * No count limit: RFC 8200 (4.1) has a node accept extension headers
+	 * occurring any number of times, and tcpdump and Wireshark walk a
+	 * chain of any length.  Each header is at least 8 bytes and is
+	 * taken from a window already clamped to the captured bytes and the
+	 * IP length, so the walk ends within caplen / 8 steps.
+	 */
+	while (v6 ? decode_ipv6_is_ext(nh) : nh == PC_IPPROTO_AH) {
 		if ((h = cursor_peek(c, 2)) == NULL)
 			return (DECODE_TRUNCATED);
 		if (nh == PC_IPPROTO_FRAGMENT)
@@ -386,6 +394,14 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
 			len = ((size_t)h[1] + 2) * 4;
 		else
 			len = ((size_t)h[1] + 1) * 8;
+		/*
+		 * Longer than what the IP header says is left, the header
+		 * lies about its length, as an IHL past the total length or
+		 * a UDP length past the IP length does.  Past the captured
+		 * bytes it was only cut.
+		 */
+		if (iplen != SIZE_MAX && len > iplen)
+			return (DECODE_MALFORMED);
 		if ((h = cursor_take(c, len)) == NULL)
 			return (DECODE_TRUNCATED);
 		pi->ipproto = h[0];
@@ -396,7 +412,7 @@ decode_ipnext(struct cursor *c, uint8_t nh, int v6, size_t iplen,
 		if (nh == PC_IPPROTO_FRAGMENT && (h[3] & IPV6_FRAG_MORE) != 0)
 			iplen = SIZE_MAX;
 		if (iplen != SIZE_MAX)
-			iplen = len <= iplen ? iplen - len : 0;
+			iplen -= len;
 		nh = h[0];
 	}
 

@@ -8,8 +8,9 @@
  * again: shorter than ok_from it must be DECODE_TRUNCATED, from ok_from on
  * it must give the full frame's answer.  Under AddressSanitizer a read one
  * byte past any prefix is caught.  Loops that must hit their caps (VLAN
- * tags, MPLS labels, IPv6 extension headers, tunnels) are built by small
- * functions on both sides of the cap.
+ * tags, MPLS labels, tunnels) are built by small functions on both sides
+ * of the cap; IPv6 extension header chains, which have no cap, are built
+ * hundreds long and bounded only by the bytes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1058,65 +1059,236 @@ test_mpls_cap(void **state)
 	check_fixture(&f);
 }
 
-/* Ethernet + IPv6 + n destination options headers + UDP. */
+/* The payload length of build_ext()'s IPv6 header. */
+static void
+ext_set_plen(uint8_t *b, size_t plen)
+{
+	b[E + 4] = (uint8_t)(plen >> 8);
+	b[E + 5] = (uint8_t)plen;
+}
+
+/*
+ * Ethernet + IPv6 + n extension headers + UDP 11 -> 12 into b: hop-by-hop
+ * first, then routing (type 253, segments left 0, so a node ignores it)
+ * and destination options headers in turn.  With wide, every third header
+ * is 16 bytes rather than 8.  The payload length covers the chain and UDP;
+ * offs[i], when offs is not NULL, gets header i's offset in the frame.
+ * Returns the frame's length.
+ */
 static size_t
-build_ext(uint8_t *b, int n)
+build_ext(uint8_t *b, int n, int wide, size_t *offs)
 {
 	static const uint8_t	 eth[] = { ETH(ETHERTYPE_IPV6) };
-	static const uint8_t	 ip6[] = { IP6(0, PC_IPPROTO_DSTOPTS) };
+	static const uint8_t	 ip6[] = { IP6(0, PC_IPPROTO_HOPOPTS) };
 	static const uint8_t	 udp[] = { UDP(11, 12) };
-	size_t			 off = 0, plen;
+	size_t			 off = sizeof(eth) + sizeof(ip6), hlen;
 	int			 i;
 
 	memcpy(b, eth, sizeof(eth));
-	off += sizeof(eth);
-	memcpy(b + off, ip6, sizeof(ip6));
-	plen = (size_t)n * 8 + sizeof(udp);
-	b[off + 4] = (uint8_t)(plen >> 8);
-	b[off + 5] = (uint8_t)plen;
-	off += sizeof(ip6);
+	memcpy(b + sizeof(eth), ip6, sizeof(ip6));
 	for (i = 0; i < n; i++) {
-		memset(b + off, 0, 8);
-		b[off] = i + 1 < n ? PC_IPPROTO_DSTOPTS : PC_IPPROTO_UDP;
-		b[off + 2] = 1;			/* PadN, 4 bytes */
-		b[off + 3] = 4;
-		off += 8;
+		if (offs != NULL)
+			offs[i] = off;
+		hlen = wide && i % 3 == 2 ? 16 : 8;
+		memset(b + off, 0, hlen);
+		if (i + 1 == n)
+			b[off] = PC_IPPROTO_UDP;
+		else
+			b[off] = i % 2 ? PC_IPPROTO_DSTOPTS :
+			    PC_IPPROTO_ROUTING;
+		b[off + 1] = (uint8_t)(hlen / 8 - 1);
+		if (i % 2 == 1) {
+			b[off + 2] = 253;	/* routing type, RFC 4727 */
+			b[off + 3] = 0;		/* segments left */
+		} else {
+			b[off + 2] = 1;		/* PadN over the rest */
+			b[off + 3] = (uint8_t)(hlen - 4);
+		}
+		off += hlen;
 	}
 	memcpy(b + off, udp, sizeof(udp));
-	return (off + sizeof(udp));
+	off += sizeof(udp);
+	ext_set_plen(b, off - E - V6);
+	return (off);
 }
 
+/* Check b as a fixture: UDP 11 -> 12 in IP version ipver, or rv. */
 static void
-test_ext_cap(void **state)
+check_ext(const char *name, const uint8_t *b, size_t len, size_t ok_from,
+    enum decode_result rv, uint8_t ipver)
 {
-	uint8_t		b[512];
 	struct fixture	f;
 
-	(void)state;
 	memset(&f, 0, sizeof(f));
-	f.name = "ipv6 ext at cap";
+	f.name = name;
 	f.dlt = EN;
 	f.bytes = b;
-	f.len = build_ext(b, DECODE_MAX_IPV6_EXT);
-	f.ok_from = E + V6 + DECODE_MAX_IPV6_EXT * 8 + P;
-	f.rv = DECODE_OK;
-	f.kind = PKT_PORTS;
-	f.proto = UDPP;
-	f.sport = 11;
-	f.dport = 12;
-	f.ipver = 6;
-	f.ip_layers = 1;
-	check_fixture(&f);
-
-	memset(&f, 0, sizeof(f));
-	f.name = "ipv6 ext beyond cap";
-	f.dlt = EN;
-	f.bytes = b;
-	f.len = build_ext(b, DECODE_MAX_IPV6_EXT + 1);
-	f.ok_from = E + V6 + DECODE_MAX_IPV6_EXT * 8;
-	f.rv = DECODE_MALFORMED;
+	f.len = len;
+	f.ok_from = ok_from;
+	f.rv = rv;
 	f.kind = PKT_NON_IP;
+	if (rv == DECODE_OK) {
+		f.kind = PKT_PORTS;
+		f.proto = UDPP;
+		f.sport = 11;
+		f.dport = 12;
+		f.ipver = ipver;
+		f.ip_layers = 1;
+	}
 	check_fixture(&f);
+}
+
+/*
+ * A valid chain of 100 extension headers (as libpcap's filter tests use)
+ * is walked to its UDP header: there is no count limit.
+ */
+static void
+test_ext_chain(void **state)
+{
+	uint8_t		b[2048];
+	size_t		offs[100], len;
+	struct pkt_info	pi;
+
+	(void)state;
+	len = build_ext(b, 100, 1, offs);
+	assert_true(len > E + V6 + 100 * 8);	/* some are 16 bytes */
+	check_ext("100 extension headers", b, len, len - UDP_HDR_LEN + P,
+	    DECODE_OK, 6);
+	assert_int_equal(decode_dirty(EN, b, len, &pi), DECODE_OK);
+	assert_int_equal(pi.ipproto, PC_IPPROTO_UDP);
+
+	/* Cut by the capture anywhere in the chain: truncated. */
+	assert_int_equal(decode_dirty(EN, b, offs[50], &pi),
+	    DECODE_TRUNCATED);
+	assert_int_equal(decode_dirty(EN, b, offs[50] + 1, &pi),
+	    DECODE_TRUNCATED);
+	assert_int_equal(decode_dirty(EN, b, offs[50] + 12, &pi),
+	    DECODE_TRUNCATED);
+	assert_clean_failure(&pi);
+}
+
+/*
+ * 1000 headers in a 9000-byte frame whose tail is padding past the
+ * payload length; and the same chain with payload length 0 (a possible
+ * jumbogram), where only the captured length bounds the walk.
+ */
+static void
+test_ext_chain_jumbo_frame(void **state)
+{
+	uint8_t		b[9000];
+	size_t		len;
+
+	(void)state;
+	memset(b, 0, sizeof(b));
+	len = build_ext(b, 1000, 0, NULL);
+	assert_int_equal(len, E + V6 + 1000 * 8 + UDP_HDR_LEN);
+	check_ext("1000 extension headers", b, sizeof(b),
+	    len - UDP_HDR_LEN + P, DECODE_OK, 6);
+	ext_set_plen(b, 0);
+	check_ext("1000 extension headers, payload length 0", b, sizeof(b),
+	    len - UDP_HDR_LEN + P, DECODE_OK, 6);
+}
+
+/*
+ * A chain that never names a transport: every header points at another
+ * and the last one ends the captured frame.  However long, it ends, as
+ * truncated, within the payload length or (length 0) the captured bytes.
+ */
+static void
+test_ext_chain_endless(void **state)
+{
+	uint8_t		b[9000];
+	size_t		offs[1000], len;
+
+	(void)state;
+	len = build_ext(b, 1000, 0, offs);
+	len -= UDP_HDR_LEN;
+	b[offs[999]] = PC_IPPROTO_DSTOPTS;
+	ext_set_plen(b, len - E - V6);
+	check_ext("endless chain", b, len, len, DECODE_TRUNCATED, 6);
+	ext_set_plen(b, 0);
+	check_ext("endless chain, payload length 0", b, len, len,
+	    DECODE_TRUNCATED, 6);
+}
+
+/*
+ * Header lengths that run past the IPv6 payload length lie, as an IHL
+ * past the IPv4 total length does: malformed as soon as the length is
+ * captured.  A chain that reaches the end of the payload on a header
+ * boundary, still naming another header, was cut by the IP length, like
+ * ports past the total length: truncated.  In a first fragment the rest
+ * may be in the next fragment, so there it is only cut.
+ */
+static void
+test_ext_chain_past_payload(void **state)
+{
+	uint8_t		b[2048];
+	size_t		offs[100], len;
+
+	(void)state;
+	len = build_ext(b, 100, 1, offs);
+	/* Header 50 is 16 bytes; the payload length leaves it 8. */
+	assert_int_equal(offs[51] - offs[50], 16);
+	ext_set_plen(b, offs[50] + 8 - E - V6);
+	check_ext("chain past the payload length", b, len, offs[50] + 2,
+	    DECODE_MALFORMED, 6);
+	check_ext("chain past the payload length, cut there", b,
+	    offs[50] + 8, offs[50] + 2, DECODE_MALFORMED, 6);
+
+	ext_set_plen(b, offs[50] - E - V6);
+	check_ext("chain stops at the payload length", b, len, len,
+	    DECODE_TRUNCATED, 6);
+
+	/* Header 1 made a first fragment header (offset 0, M=1). */
+	b[offs[0]] = PC_IPPROTO_FRAGMENT;
+	memset(b + offs[1], 0, 8);
+	b[offs[1]] = PC_IPPROTO_DSTOPTS;
+	b[offs[1] + 3] = IPV6_FRAG_MORE;
+	ext_set_plen(b, offs[50] + 8 - E - V6);
+	check_ext("first fragment's chain past the payload length", b, len,
+	    len, DECODE_TRUNCATED, 6);
+}
+
+/* IPv4 + n AH headers of 8 bytes each + UDP 11 -> 12; returns length. */
+static size_t
+build_ah(uint8_t *b, int n)
+{
+	static const uint8_t	 eth[] = { ETH(ETHERTYPE_IP) };
+	static const uint8_t	 ip[] = { IP4(0, PC_IPPROTO_AH) };
+	static const uint8_t	 udp[] = { UDP(11, 12) };
+	size_t			 off = sizeof(eth) + sizeof(ip), tl;
+	int			 i;
+
+	memcpy(b, eth, sizeof(eth));
+	memcpy(b + sizeof(eth), ip, sizeof(ip));
+	for (i = 0; i < n; i++) {
+		memset(b + off, 0, 8);
+		b[off] = i + 1 < n ? PC_IPPROTO_AH : PC_IPPROTO_UDP;
+		off += 8;			/* length 0: (0 + 2) * 4 */
+	}
+	memcpy(b + off, udp, sizeof(udp));
+	off += sizeof(udp);
+	tl = off - E;
+	b[E + 2] = (uint8_t)(tl >> 8);
+	b[E + 3] = (uint8_t)tl;
+	return (off);
+}
+
+/* AH after IPv4 follows the same rules. */
+static void
+test_ah_chain(void **state)
+{
+	uint8_t		b[2048];
+	size_t		len;
+
+	(void)state;
+	len = build_ah(b, 100);
+	check_ext("100 AH headers", b, len, len - UDP_HDR_LEN + P, DECODE_OK,
+	    4);
+	/* The last AH says 24 bytes where the total length leaves 16. */
+	b[len - UDP_HDR_LEN - 8 + 1] = 4;
+	check_ext("AH past the total length", b, len,
+	    len - UDP_HDR_LEN - 8 + 2, DECODE_MALFORMED, 4);
 }
 
 /* Raw IPv4 nested ntunnels times in IP-in-IP, UDP inside. */
@@ -1229,7 +1401,11 @@ main(void)
 		cmocka_unit_test(test_null_families),
 		cmocka_unit_test(test_vlan_cap),
 		cmocka_unit_test(test_mpls_cap),
-		cmocka_unit_test(test_ext_cap),
+		cmocka_unit_test(test_ext_chain),
+		cmocka_unit_test(test_ext_chain_jumbo_frame),
+		cmocka_unit_test(test_ext_chain_endless),
+		cmocka_unit_test(test_ext_chain_past_payload),
+		cmocka_unit_test(test_ah_chain),
 		cmocka_unit_test(test_tunnel_cap),
 		cmocka_unit_test(test_pw_loop_cap),
 		cmocka_unit_test(test_unsupported),

@@ -181,10 +181,14 @@
 #define DCCP_REQUEST		0
 #define DCCP_RESPONSE		1
 
-/* Caps on header loops: each step must advance, and loops end here. */
+/*
+ * Caps on header loops: each step must advance, and loops end here.  The
+ * IPv6 extension header chain has none: it is bounded by the bytes, each
+ * header taking at least 8 of them (decode_ipnext).  The tunnel cap bounds
+ * recursion, and so the stack.
+ */
 #define DECODE_MAX_VLAN		8
 #define DECODE_MAX_MPLS		16
-#define DECODE_MAX_IPV6_EXT	16
 #define DECODE_MAX_TUNNEL	8
 
 /*
