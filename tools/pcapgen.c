@@ -2994,13 +2994,17 @@ scen_bad(struct gen *g)
 	pg_wait(g, 1 * PG_MSEC);
 	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
 
-	/* Twenty destination-options headers: more than the cap of 16. */
+	/*
+	 * Twenty destination-options headers whose payload length stops 4
+	 * bytes into the last one: its length runs past the IPv6 payload.
+	 */
 	frame_reset(&f);
 	frame_put_rand(g, &f, 16);
 	udp_push(&f, &a, &b, 50668, 53);
 	for (i = 0; i < 20; i++)
 		ip6_opts_push(&f, PC_IPPROTO_DSTOPTS, 1);
 	ip6_push(&f, &a, &b, 64);
+	put_be16(frame_data(&f) + 4, 19 * 8 + 4);
 	eth_push(&f, mac_gw, mac_a);
 	pg_wait(g, 1 * PG_MSEC);
 	emit(g, 0, &f, tag_counter(CNT_MALFORMED));
