@@ -12,12 +12,20 @@
  * chooses the ports we see:
  *   - the labels of the traffic metrics are exactly {proto, service,
  *     status}; the port number is never a label;
- *   - ports without a service name fold into service="unassigned" (one
- *     series per protocol), the ephemeral row is service="ephemeral";
+ *   - status is the row's registry status, the word NDJSON gives it, so a
+ *     query on status counts what --unassigned counts (unassigned and
+ *     reserved) and nothing else;
+ *   - ports without a service name fold into service="unnamed" per
+ *     (protocol, status); the ephemeral row is service="ephemeral";
  *   - at most max_series named services are kept, the largest by bytes;
- *     the others fold into service="other" per protocol.
- * So portclass_packets_total has at most max_series + 3 * PC_PROTO_COUNT
- * (+1, see prom_render) series whatever the traffic.
+ *     the others fold into service="other" per (protocol, status);
+ *   - rows the report no longer holds (a --top cut), and rows whose
+ *     protocol or status has no label value (report_build makes none),
+ *     are one series, proto="other",service="other",status="other".
+ * So each traffic family has at most PROM_SERIES_BOUND(max_series)
+ * series: max_series named, one "unnamed", one "ephemeral" and one
+ * "other" per protocol and status (3 x 5 x 5), and the cut: max_series +
+ * 76, whatever the traffic.
  *
  * Runs at report time, never per packet, so it may allocate and sort.
  */
@@ -37,16 +45,16 @@
 
 enum prom_kind {
 	PROM_NAMED = 0,		/* a registry service name */
-	PROM_UNASSIGNED,	/* ports without a name, folded */
+	PROM_UNNAMED,		/* ports without a name, folded */
 	PROM_EPHEMERAL,		/* the protocol's ephemeral row */
-	PROM_OTHER		/* named services beyond max_series */
+	PROM_OTHER		/* named services beyond max_series; the cut */
 };
 
 struct prom_series {
 	unsigned int		 proto;		/* enum pc_proto, or OTHER */
 	enum prom_kind		 kind;
 	char			*service;	/* escaped label value, owned */
-	const char		*status;	/* a constant */
+	const char		*status;	/* constant: rows' status */
 	struct counter_pair	 c;
 };
 
@@ -207,8 +215,11 @@ prom_cmp_size(const void *a, const void *b)
 
 /*
  * Sort s by labels and add up series with equal labels (two ports with
- * one name, every unassigned port of a protocol): a label set may appear
- * only once in an exposition.  Returns the new count.
+ * one name, every nameless port of one protocol and status): a label set
+ * may appear only once in an exposition.  A registry name that is also
+ * one of our words ("unnamed", ...) merges into our series and takes its
+ * kind, so the output does not depend on the row order.  Returns the new
+ * count.
  */
 static size_t
 prom_merge(struct prom_series *s, size_t n)
@@ -222,6 +233,8 @@ prom_merge(struct prom_series *s, size_t n)
 		if (prom_cmp_key(&s[o], &s[i]) == 0) {
 			s[o].c.packets += s[i].c.packets;
 			s[o].c.bytes += s[i].c.bytes;
+			if (s[i].kind != PROM_NAMED)
+				s[o].kind = s[i].kind;
 			free(s[i].service);
 		} else
 			s[++o] = s[i];
@@ -231,8 +244,8 @@ prom_merge(struct prom_series *s, size_t n)
 
 /*
  * Keep the max_series biggest named series of s[0..n) and turn the rest
- * into "other" (merged later).  *folded gets how many named series were
- * folded.  Returns n.
+ * into "other" of their protocol and status (merged later).  *folded gets
+ * how many named series were folded.  Returns n.
  */
 static size_t
 prom_fold(struct prom_series *s, size_t n, size_t max_series,
@@ -257,7 +270,6 @@ prom_fold(struct prom_series *s, size_t n, size_t max_series,
 	for (i = max_series; i < named; i++) {
 		free(s[i].service);
 		s[i].service = xstrdup("other");
-		s[i].status = "other";
 		s[i].kind = PROM_OTHER;
 		(*folded)++;
 	}
@@ -329,34 +341,37 @@ prom_render(const struct report *run, const struct prom_info *info,
 	cut = run->service;
 	for (i = 0; i < run->nrows; i++) {
 		row = &run->rows[i];
-		s[n].proto = row->proto < PC_PROTO_COUNT ? row->proto :
-		    PROM_PROTO_OTHER;
-		s[n].c = row->c;
-		if (row->ephemeral) {
-			s[n].kind = PROM_EPHEMERAL;
-			s[n].service = xstrdup("ephemeral");
-			s[n].status = "dynamic";
-		} else if (row->service == NULL || row->service[0] == '\0') {
-			s[n].kind = PROM_UNASSIGNED;
-			s[n].service = xstrdup("unassigned");
-			s[n].status = "unassigned";
-		} else {
-			s[n].kind = PROM_NAMED;
-			s[n].service = prom_escape_label(row->service);
-			s[n].status = registry_status_name(
-			    (enum reg_status)row->status);
-		}
+		/* No label value for it: it stays in the cut, below. */
+		if (row->proto >= PC_PROTO_COUNT ||
+		    row->status >= PROM_NSTATUS)
+			continue;
 		cut.packets -= row->c.packets < cut.packets ?
 		    row->c.packets : cut.packets;
 		cut.bytes -= row->c.bytes < cut.bytes ? row->c.bytes :
 		    cut.bytes;
+		s[n].proto = row->proto;
+		s[n].status = registry_status_name(
+		    (enum reg_status)row->status);
+		s[n].c = row->c;
+		if (row->ephemeral) {
+			s[n].kind = PROM_EPHEMERAL;
+			s[n].service = xstrdup("ephemeral");
+		} else if (row->service == NULL || row->service[0] == '\0') {
+			s[n].kind = PROM_UNNAMED;
+			s[n].service = xstrdup("unnamed");
+		} else {
+			s[n].kind = PROM_NAMED;
+			s[n].service = prom_escape_label(row->service);
+		}
 		n++;
 	}
 	/*
-	 * Rows cut by --top are gone, protocol and all; their sum is still in
-	 * the totals.  Count it as other/other so the metrics add up.
+	 * Rows cut by --top are gone, protocol, status and all; their sum is
+	 * still in the totals.  Count it as other/other/other so the metrics
+	 * add up.
 	 */
-	if (run->nrows < run->nrows_total && cut.packets > 0) {
+	if ((run->nrows < run->nrows_total || n < run->nrows) &&
+	    (cut.packets > 0 || cut.bytes > 0)) {
 		s[n].proto = PROM_PROTO_OTHER;
 		s[n].kind = PROM_OTHER;
 		s[n].service = xstrdup("other");

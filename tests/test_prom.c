@@ -1,7 +1,8 @@
 /*
  * test_prom.c - the Prometheus exposition text: syntax of every line,
- * label escaping, folding into unassigned/ephemeral/other, the
- * --max-series bound, sums that match the report, optional families.
+ * label escaping, a status label equal to the rows' NDJSON status,
+ * folding into unnamed/ephemeral/other, the --max-series bound and the
+ * worst case of series, sums that match the report, optional families.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,20 +157,71 @@ value_of(const char *text, const char *key)
 	return (-1);
 }
 
+/*
+ * Sum of the samples of a family whose labels contain needle (NULL: every
+ * sample); *count gets how many there were when count is not NULL.
+ */
+static uint64_t
+sum_where(const char *text, const char *name, const char *needle,
+    size_t *count)
+{
+	const char	*p, *sp;
+	uint64_t	 sum = 0;
+	size_t		 n = strlen(name), k = 0;
+	char		 labels[512];
+
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL) {
+		if (strncmp(p, name, n) != 0 || (p[n] != '{' && p[n] != ' '))
+			continue;
+		sp = strchr(p, ' ');
+		assert_true((size_t)(sp - p) < sizeof(labels));
+		memcpy(labels, p, (size_t)(sp - p));
+		labels[sp - p] = '\0';
+		if (needle != NULL && strstr(labels, needle) == NULL)
+			continue;
+		sum += strtoull(sp + 1, NULL, 10);
+		k++;
+	}
+	if (count != NULL)
+		*count = k;
+	return (sum);
+}
+
 /* Sum of every sample of a family. */
 static uint64_t
 sum_of(const char *text, const char *name)
 {
-	const char	*p;
-	uint64_t	 sum = 0;
-	size_t		 n = strlen(name);
+	return (sum_where(text, name, NULL, NULL));
+}
 
-	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
-	    p = p != NULL ? p + 1 : NULL) {
-		if (strncmp(p, name, n) == 0 && (p[n] == '{' || p[n] == ' '))
-			sum += strtoull(strchr(p, ' ') + 1, NULL, 10);
+/*
+ * Per status, the bytes of the traffic series equal the bytes of the rows
+ * of that status (what NDJSON writes in "status"), and no series carries
+ * a status that no row has.
+ */
+static void
+check_status_sums(const char *t, const struct report *r)
+{
+	char		needle[64];
+	uint64_t	want;
+	size_t		i, st, k, nst = 0;
+
+	for (st = 0; st < PROM_NSTATUS; st++) {
+		want = 0;
+		for (i = 0; i < r->nrows; i++)
+			if (r->rows[i].status == st)
+				want += r->rows[i].c.bytes;
+		snprintf(needle, sizeof(needle), ",status=\"%s\"}",
+		    registry_status_name((enum reg_status)st));
+		assert_int_equal(sum_where(t, "portclass_bytes_total", needle,
+		    &k), want);
+		assert_true(want > 0 || k == 0);
+		nst += k;
 	}
-	return (sum);
+	/* Nothing else: each series had one of the statuses above. */
+	sum_where(t, "portclass_bytes_total", NULL, &k);
+	assert_int_equal(k, nst);
 }
 
 static void
@@ -215,9 +267,13 @@ test_render_all(void **state)
 	    "service=\"http\",status=\"assigned\"}"), 10);
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
 	    "service=\"http\",status=\"assigned\"}"), 6000);
-	/* Unassigned and dynamic ports without a name: one series, no port. */
+	/* Nameless ports: a series per status, no port, never "unassigned"
+	 * for a dynamic port. */
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"tcp\","
-	    "service=\"unassigned\",status=\"unassigned\"}"), 3);
+	    "service=\"unnamed\",status=\"unassigned\"}"), 2);
+	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"dynamic\"}"), 1);
+	assert_null(strstr(t, "service=\"unassigned\""));
 	assert_null(strstr(t, "4999"));
 	assert_null(strstr(t, "50000"));
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
@@ -229,6 +285,7 @@ test_render_all(void **state)
 	assert_null(strstr(t, ",service=\"other\""));
 	assert_int_equal(value_of(t, "portclass_series_folded"), 0);
 	assert_int_equal(value_of(t, "portclass_max_series"), 500);
+	check_status_sums(t, &r);
 
 	/* Sums add up to the report's own totals. */
 	assert_int_equal(sum_of(t, "portclass_packets_total"),
@@ -305,14 +362,19 @@ test_fold_max_series(void **state)
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
 	    "service=\"http\",status=\"assigned\"}"), 6000);
 	assert_null(strstr(t, "service=\"domain\""));
+	/* Folded services keep their status. */
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"udp\","
-	    "service=\"other\",status=\"other\"}"), 800);
+	    "service=\"other\",status=\"assigned\"}"), 800);
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"sctp\","
-	    "service=\"other\",status=\"other\"}"), 1);
+	    "service=\"other\",status=\"assigned\"}"), 1);
+	assert_null(strstr(t, "status=\"other\""));
 	assert_int_equal(value_of(t, "portclass_series_folded"), 2);
-	/* Unassigned and ephemeral are never folded. */
+	check_status_sums(t, &r);
+	/* Nameless and ephemeral are never folded. */
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"tcp\","
-	    "service=\"unassigned\",status=\"unassigned\"}"), 3);
+	    "service=\"unnamed\",status=\"unassigned\"}"), 2);
+	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"dynamic\"}"), 1);
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"tcp\","
 	    "service=\"ephemeral\",status=\"dynamic\"}"), 4);
 	assert_int_equal(sum_of(t, "portclass_packets_total"),
@@ -325,13 +387,17 @@ test_fold_max_series(void **state)
 	check_syntax(t, len);
 	assert_null(strstr(t, "service=\"https\""));
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
-	    "service=\"other\",status=\"other\"}"), 15000);
+	    "service=\"other\",status=\"assigned\"}"), 15000);
 	assert_int_equal(value_of(t, "portclass_series_folded"), 4);
+	check_status_sums(t, &r);
 	assert_int_equal(sum_of(t, "portclass_bytes_total"), r.service.bytes);
 	free(t);
 }
 
-/* Thousands of distinct names never make more than max + 3 per proto. */
+/*
+ * Thousands of distinct names, all assigned, and unassigned ports: max
+ * named, and one "other" and one "unnamed" series per protocol.
+ */
 static void
 test_fold_many(void **state)
 {
@@ -373,6 +439,237 @@ test_fold_many(void **state)
 	free(names);
 }
 
+/*
+ * One row per case of status, as report_build makes them from the
+ * registry: the label carries the row's status, nameless ports fold per
+ * protocol and status into service="unnamed", and nothing but an
+ * unassigned port is status="unassigned".
+ */
+#define NSTATUS_ROWS	10
+
+static void
+test_status_each(void **state)
+{
+	struct report		r;
+	struct report_row	rows[NSTATUS_ROWS];
+	char			*t;
+	size_t			 i, len;
+	uint64_t		 ua = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	set_row(&rows[0], PC_PROTO_TCP, 443, REG_ASSIGNED, "https", 9, 900);
+	/* IANA's "any private mail system": assigned, no name. */
+	set_row(&rows[1], PC_PROTO_TCP, 24, REG_ASSIGNED, NULL, 8, 800);
+	set_row(&rows[2], PC_PROTO_UDP, 47, REG_RESERVED, NULL, 7, 700);
+	set_row(&rows[3], PC_PROTO_UDP, 1023, REG_RESERVED, NULL, 1, 70);
+	set_row(&rows[4], PC_PROTO_TCP, 4, REG_UNASSIGNED, NULL, 6, 600);
+	set_row(&rows[5], PC_PROTO_UDP, 1005, REG_UNASSIGNED, NULL, 2, 60);
+	set_row(&rows[6], PC_PROTO_TCP, 50000, REG_DYNAMIC, NULL, 5, 500);
+	/* --map billing 8443/tcp */
+	set_row(&rows[7], PC_PROTO_TCP, 8443, REG_LOCAL, "billing", 4, 400);
+	set_row(&rows[8], PC_PROTO_UDP, 0, REG_DYNAMIC, "ephemeral", 3, 300);
+	rows[8].ephemeral = 1;
+	/* A services file line without a name is no name either. */
+	set_row(&rows[9], PC_PROTO_SCTP, 9, REG_ASSIGNED, "", 1, 10);
+	r.rows = rows;
+	r.nrows = r.nrows_total = NSTATUS_ROWS;
+	for (i = 0; i < NSTATUS_ROWS; i++) {
+		r.service.packets += rows[i].c.packets;
+		r.service.bytes += rows[i].c.bytes;
+		if (rows[i].status == REG_UNASSIGNED ||
+		    rows[i].status == REG_RESERVED)
+			ua += rows[i].c.bytes;
+	}
+	r.total = r.service;
+	t = prom_render(&r, &info, 500, &len);
+	check_syntax(t, len);
+	check_status_sums(t, &r);
+
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"https\",status=\"assigned\"}"), 900);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"assigned\"}"), 800);
+	/* Two reserved ports of one protocol: one series. */
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"udp\","
+	    "service=\"unnamed\",status=\"reserved\"}"), 770);
+	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"udp\","
+	    "service=\"unnamed\",status=\"reserved\"}"), 8);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"unassigned\"}"), 600);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"udp\","
+	    "service=\"unnamed\",status=\"unassigned\"}"), 60);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"dynamic\"}"), 500);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"billing\",status=\"local\"}"), 400);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"udp\","
+	    "service=\"ephemeral\",status=\"dynamic\"}"), 300);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"sctp\","
+	    "service=\"unnamed\",status=\"assigned\"}"), 10);
+	assert_null(strstr(t, "service=\"unassigned\""));
+	assert_null(strstr(t, "service=\"\""));
+	/* The dashboard's selector: exactly what --unassigned counts. */
+	assert_int_equal(sum_where(t, "portclass_bytes_total",
+	    "status=\"unassigned\"", NULL) + sum_where(t,
+	    "portclass_bytes_total", "status=\"reserved\"", NULL), ua);
+	free(t);
+
+	/*
+	 * Folded named services keep their status: a --map name becomes
+	 * other/local, an IANA name other/assigned.
+	 */
+	t = prom_render(&r, &info, 0, &len);
+	check_syntax(t, len);
+	check_status_sums(t, &r);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"other\",status=\"local\"}"), 400);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"other\",status=\"assigned\"}"), 900);
+	assert_int_equal(value_of(t, "portclass_series_folded"), 2);
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"udp\","
+	    "service=\"unnamed\",status=\"reserved\"}"), 770);
+	free(t);
+}
+
+/*
+ * A registry name that is one of our words merges into our series, and
+ * the result is the same in any row order and never folded.
+ */
+static void
+test_name_collision(void **state)
+{
+	struct report		r;
+	struct report_row	rows[3], tmp;
+	char			*a, *b;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	set_row(&rows[0], PC_PROTO_TCP, 24, REG_ASSIGNED, NULL, 1, 100);
+	set_row(&rows[1], PC_PROTO_TCP, 25, REG_ASSIGNED, "unnamed", 2, 200);
+	set_row(&rows[2], PC_PROTO_TCP, 80, REG_ASSIGNED, "http", 4, 400);
+	r.rows = rows;
+	r.nrows = r.nrows_total = 3;
+	r.service.packets = 7;
+	r.service.bytes = 700;
+	a = prom_render(&r, &info, 0, NULL);
+	tmp = rows[0];
+	rows[0] = rows[1];
+	rows[1] = tmp;
+	b = prom_render(&r, &info, 0, NULL);
+	assert_string_equal(a, b);
+	assert_int_equal(value_of(a, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"unnamed\",status=\"assigned\"}"), 300);
+	assert_int_equal(value_of(a, "portclass_bytes_total{proto=\"tcp\","
+	    "service=\"other\",status=\"assigned\"}"), 400);
+	assert_int_equal(value_of(a, "portclass_series_folded"), 1);
+	free(a);
+	free(b);
+}
+
+/*
+ * The worst case: every protocol and status has a nameless port, an
+ * ephemeral row and more named services than max_series keeps, rows that
+ * cannot be labelled, and a --top cut.  Exactly PROM_SERIES_BOUND(max)
+ * series, and the sums still add up.
+ */
+static void
+test_series_bound(void **state)
+{
+	struct report		 r;
+	struct report_row	*rows;
+	char			(*names)[24], *t, needle[64];
+	const char		*name;
+	size_t			 i, n = 0, len, series, max = 3, cap;
+	unsigned int		 p, st;
+
+	(void)state;
+	/* A status added after REG_LOCAL would widen the bound unseen. */
+	for (st = 0; st < PROM_NSTATUS; st++)
+		assert_string_not_equal(registry_status_name(
+		    (enum reg_status)st), "?");
+	assert_string_equal(registry_status_name(
+	    (enum reg_status)PROM_NSTATUS), "?");
+	assert_int_equal(PROM_SERIES_BOUND(max), max + 76);
+
+	cap = PC_PROTO_COUNT * PROM_NSTATUS * 4 + 2;
+	rows = calloc(cap, sizeof(*rows));
+	names = calloc(cap, sizeof(*names));
+	memset(&r, 0, sizeof(r));
+	for (p = 0; p < PC_PROTO_COUNT; p++) {
+		for (st = 0; st < PROM_NSTATUS; st++) {
+			set_row(&rows[n++], p, 100 + st, (int)st, NULL, 1,
+			    10);
+			set_row(&rows[n], p, 0, (int)st, "ephemeral", 1, 10);
+			rows[n++].ephemeral = 1;
+			/* The big one may be kept, the small one never. */
+			snprintf(names[n], sizeof(names[n]), "big%u_%u", p,
+			    st);
+			set_row(&rows[n], p, 200 + st, (int)st, names[n], 1,
+			    1000 + p * 10 + st);
+			n++;
+			snprintf(names[n], sizeof(names[n]), "small%u_%u", p,
+			    st);
+			set_row(&rows[n], p, 300 + st, (int)st, names[n], 1,
+			    5);
+			n++;
+		}
+	}
+	set_row(&rows[n++], PC_PROTO_COUNT, 1, REG_ASSIGNED, "x", 1, 7);
+	set_row(&rows[n++], PC_PROTO_TCP, 2, PROM_NSTATUS, NULL, 1, 7);
+	assert_int_equal(n, cap);
+	r.rows = rows;
+	r.nrows = n;
+	r.nrows_total = n + 9;			/* --top cut nine rows */
+	for (i = 0; i < n; i++) {
+		r.service.packets += rows[i].c.packets;
+		r.service.bytes += rows[i].c.bytes;
+	}
+	r.service.packets += 9;
+	r.service.bytes += 900;
+
+	t = prom_render(&r, &info, max, &len);
+	check_syntax(t, len);
+	sum_where(t, "portclass_packets_total", NULL, &series);
+	assert_int_equal(series, PROM_SERIES_BOUND(max));
+	sum_where(t, "portclass_bytes_total", NULL, &series);
+	assert_int_equal(series, PROM_SERIES_BOUND(max));
+	assert_int_equal(value_of(t, "portclass_series_folded"),
+	    2 * PC_PROTO_COUNT * PROM_NSTATUS - max);
+	/* Per protocol and status: one of each kind. */
+	for (st = 0; st < PROM_NSTATUS; st++) {
+		name = registry_status_name((enum reg_status)st);
+		snprintf(needle, sizeof(needle), "service=\"unnamed\","
+		    "status=\"%s\"}", name);
+		sum_where(t, "portclass_bytes_total", needle, &series);
+		assert_int_equal(series, PC_PROTO_COUNT);
+		snprintf(needle, sizeof(needle), "service=\"other\","
+		    "status=\"%s\"}", name);
+		sum_where(t, "portclass_bytes_total", needle, &series);
+		assert_int_equal(series, PC_PROTO_COUNT);
+	}
+	/* The cut, with the two rows that had no label value. */
+	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"other\","
+	    "service=\"other\",status=\"other\"}"), 900 + 7 + 7);
+	assert_int_equal(sum_of(t, "portclass_packets_total"),
+	    r.service.packets);
+	assert_int_equal(sum_of(t, "portclass_bytes_total"), r.service.bytes);
+	free(t);
+
+	/*
+	 * Nothing to fold: both named services, the nameless and the
+	 * ephemeral series of every protocol and status, and the cut.
+	 */
+	t = prom_render(&r, &info, 500, &len);
+	check_syntax(t, len);
+	sum_where(t, "portclass_packets_total", NULL, &series);
+	assert_int_equal(series, 4 * PC_PROTO_COUNT * PROM_NSTATUS + 1);
+	assert_int_equal(value_of(t, "portclass_series_folded"), 0);
+	free(t);
+	free(rows);
+	free(names);
+}
+
 static void
 test_top_cut_and_capture(void **state)
 {
@@ -394,6 +691,9 @@ test_top_cut_and_capture(void **state)
 	check_syntax(t, len);
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"other\","
 	    "service=\"other\",status=\"other\"}"), 34 - 17);
+	/* The cut is the only series without a registry status. */
+	assert_int_equal(sum_where(t, "portclass_packets_total",
+	    "status=\"other\"", NULL), 34 - 17);
 	assert_int_equal(sum_of(t, "portclass_bytes_total"), r.service.bytes);
 	assert_int_equal(value_of(t, "portclass_capture_received_total"),
 	    1000);
@@ -421,6 +721,9 @@ main(void)
 		cmocka_unit_test(test_render_stable),
 		cmocka_unit_test(test_fold_max_series),
 		cmocka_unit_test(test_fold_many),
+		cmocka_unit_test(test_status_each),
+		cmocka_unit_test(test_name_collision),
+		cmocka_unit_test(test_series_bound),
 		cmocka_unit_test(test_top_cut_and_capture),
 	};
 

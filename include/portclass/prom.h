@@ -21,6 +21,19 @@
 /* Default for --max-series: named service series kept before folding. */
 #define PROM_DEFAULT_MAX_SERIES	500
 
+/*
+ * The values of enum reg_status, each a status label value.  REG_LOCAL is
+ * the last; tests/test_prom.c fails if a status is added after it.
+ */
+#define PROM_NSTATUS		(REG_LOCAL + 1)
+
+/*
+ * Most series portclass_packets_total (or _bytes_total) can have: max
+ * named services, then per protocol and status one "unnamed", one
+ * "ephemeral" and one "other" series, and the --top cut.
+ */
+#define PROM_SERIES_BOUND(max)	((max) + 3 * PC_PROTO_COUNT * PROM_NSTATUS + 1)
+
 /* What the exposition says besides the report.  Strings may be NULL. */
 struct prom_info {
 	const char	*version;		/* portclass version */
@@ -36,11 +49,13 @@ struct prom_info {
 
 /*
  * Render run (a REPORT_RUN report: cumulative counts since the start) and
- * info as exposition text.  At most max_series named-service series per
- * metric are kept, largest by bytes; the rest are folded into
- * service="other" per protocol.  Ports without a service name fold into
- * service="unassigned" per protocol.  Rows cut by --top (run->nrows <
- * run->nrows_total) are counted in "other" from the report's totals.
+ * info as exposition text.  Every traffic series carries the registry
+ * status of its rows as NDJSON writes it.  At most max_series
+ * named-service series per metric are kept, largest by bytes; the rest
+ * are folded into service="other" per protocol and status.  Ports without
+ * a service name fold into service="unnamed" per protocol and status.
+ * Rows cut by --top (run->nrows < run->nrows_total) are counted in
+ * proto="other",service="other",status="other" from the report's totals.
  *
  * Returns a NUL-terminated malloc'd string the caller owns (and may pass
  * to metrics_publish); its length, without the NUL, goes to *lenp when
