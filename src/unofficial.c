@@ -6,6 +6,9 @@
  * ports and ranges are kept apart: single ports are searched by number,
  * and the few dozen ranges are scanned, so a lookup for a report row costs
  * a handful of comparisons.  Nothing here runs per packet.
+ *
+ * Descriptions are checked once, here, to be UTF-8 without control
+ * characters, so that every sink may pass them on as they are.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,12 +19,19 @@
 #include "portclass/log.h"
 #include "portclass/proto.h"
 #include "portclass/unofficial.h"
+#include "portclass/utf8.h"
 #include "portclass/xmalloc.h"
 
 extern const unsigned char	unofficial_default_data[];
 extern const size_t		unofficial_default_data_len;
 
 #define UNOFFICIAL_TEXT_MAX	4096	/* longest merged description */
+/*
+ * Uses unofficial_report weighs for one port: twice the most the data
+ * holds on one port (four, on 16384/udp and 27015/udp).  Any further ones
+ * would be wider ranges than these, found in order of width.
+ */
+#define UNOFFICIAL_FIND_MAX	8
 
 struct unofficial {
 	struct unofficial_use	*ports;		/* lo == hi, sorted */
@@ -128,6 +138,12 @@ unofficial_parse(const char *name, const char *buf, size_t len, char *errbuf)
 			    UNOFFICIAL_TEXT_MAX);
 			goto fail;
 		}
+		if (!utf8_printable_text(t2 + 1, tlen)) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s:%zu: description "
+			    "is not UTF-8 text (or holds a control character)",
+			    name, line);
+			goto fail;
+		}
 		/* Terminate the text in place; the line end becomes NUL. */
 		text = u->text + (t2 + 1 - u->text);
 		text[tlen] = '\0';
@@ -211,15 +227,30 @@ unofficial_find(const struct unofficial *u, unsigned int proto,
 	return (n);
 }
 
-const char *
-unofficial_lookup(const struct unofficial *u, unsigned int proto,
-    uint16_t port)
+enum unofficial_verdict
+unofficial_judge(const struct unofficial_use *use, enum reg_status status)
 {
-	const struct unofficial_use	*hit;
+	if (use->lo == use->hi)
+		return (UNOFFICIAL_SHOWN);
+	if ((unsigned int)(use->hi - use->lo) + 1 > UNOFFICIAL_RANGE_MAX)
+		return (UNOFFICIAL_WIDE);
+	if (status == REG_ASSIGNED || status == REG_LOCAL)
+		return (UNOFFICIAL_NAMED);
+	return (UNOFFICIAL_SHOWN);
+}
 
-	if (unofficial_find(u, proto, port, &hit, 1) == 0)
-		return (NULL);
-	return (hit->text);
+const struct unofficial_use *
+unofficial_report(const struct unofficial *u, unsigned int proto,
+    uint16_t port, enum reg_status status)
+{
+	const struct unofficial_use	*uses[UNOFFICIAL_FIND_MAX];
+	size_t				 n, i;
+
+	n = unofficial_find(u, proto, port, uses, UNOFFICIAL_FIND_MAX);
+	for (i = 0; i < n && i < UNOFFICIAL_FIND_MAX; i++)
+		if (unofficial_judge(uses[i], status) == UNOFFICIAL_SHOWN)
+			return (uses[i]);
+	return (NULL);
 }
 
 size_t
