@@ -115,7 +115,7 @@ done
 check "Minecraft on 25565/tcp, a port of its own" \
 	grep -q '"unofficial":"Minecraft (Java Edition) multiplayer server","unofficial_lo":25565,"unofficial_hi":25565,"proto":"tcp","port":25565,' "$tmp/uo.json"
 check "Elasticsearch next to the IANA name on 9200/tcp, in UTF-8" \
-	grep -q $'"unofficial":"Elasticsearch\u2014default Elasticsearch port","unofficial_lo":9200,"unofficial_hi":9200,"proto":"tcp","port":9200,"service":"wap-wsp"' "$tmp/uo.json"
+	grep -q $'"unofficial":"Elasticsearch\xe2\x80\x94default Elasticsearch port","unofficial_lo":9200,"unofficial_hi":9200,"proto":"tcp","port":9200,"service":"wap-wsp"' "$tmp/uo.json"
 check "a narrow range on an unassigned port, with its range" \
 	grep -q '"unofficial_lo":6902,"unofficial_hi":6968,"proto":"udp","port":6950,' "$tmp/uo.json"
 check "the unassigned record carries the use and its range" \
@@ -129,21 +129,21 @@ check "CSV: no use, three empty columns" \
 	grep -q $'^service,run,[0-9]*,[0-9]*,udp,5060,sip,assigned,1,28,,,\r$' "$tmp/uo.csv"
 LC_ALL=C.UTF-8 "$PORTCLASS" --explain --unassigned -r "$tmp/uo.pcap" >"$tmp/uo.txt"
 check "--explain: the use and its port, UTF-8 as UTF-8" \
-	grep -q $'^    why: syn 1; unofficial 9200: Elasticsearch\u2014default Elasticsearch port$' "$tmp/uo.txt"
+	grep -q $'^    why: .*; unofficial 9200: Elasticsearch\xe2\x80\x94default Elasticsearch port$' "$tmp/uo.txt"
 check "--explain: a range" \
-	grep -q '^    why: status 1; unofficial 6902-6968: BitTorrent' "$tmp/uo.txt"
+	grep -q '^    why: .*; unofficial 6902-6968: BitTorrent' "$tmp/uo.txt"
 check "--explain: nothing for 5060/udp" \
-	bash -c "grep -A1 '^sip ' '$tmp/uo.txt' | grep -q '^    why: status 1\$'"
+	bash -c "grep -A1 '^sip ' '$tmp/uo.txt' | grep '^    why: ' | grep -vq unofficial"
 check "--unassigned section: the use and its range" \
 	grep -q '^    unassigned (unofficial 6902-6968: BitTorrent' "$tmp/uo.txt"
 LC_ALL=C "$PORTCLASS" --explain -r "$tmp/uo.pcap" >"$tmp/uo-c.txt"
 check "--explain in the C locale: '?' for the dash" \
-	grep -q '^    why: syn 1; unofficial 9200: Elasticsearch?default Elasticsearch port$' "$tmp/uo-c.txt"
+	grep -q '^    why: .*; unofficial 9200: Elasticsearch?default Elasticsearch port$' "$tmp/uo-c.txt"
 
 # lookup lists every use, with its ports and whether reports show it.
 LC_ALL=C.UTF-8 "$PORTCLASS" lookup 4444/udp 5060/udp 3478/udp 6950/udp >"$tmp/l5"
 check "lookup 4444/udp: UTF-8 as UTF-8 in a UTF-8 locale" \
-	grep -q $'^\tunofficial 4444 (in reports): Oracle WebCenter Content: Content Server\u2014Intradoc' "$tmp/l5"
+	grep -q $'^\tunofficial 4444 (in reports): Oracle WebCenter Content: Content Server\xe2\x80\x94Intradoc' "$tmp/l5"
 check "lookup: a wide range, not in reports" \
 	grep -q $'^\tunofficial 5000-5500 (not in reports: 501 ports): League of Legends' "$tmp/l5"
 check "lookup: a range on an assigned port, not in reports" \
