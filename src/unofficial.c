@@ -26,12 +26,6 @@ extern const unsigned char	unofficial_default_data[];
 extern const size_t		unofficial_default_data_len;
 
 #define UNOFFICIAL_TEXT_MAX	4096	/* longest merged description */
-/*
- * Uses unofficial_report weighs for one port: twice the most the data
- * holds on one port (four, on 16384/udp and 27015/udp).  Any further ones
- * would be wider ranges than these, found in order of width.
- */
-#define UNOFFICIAL_FIND_MAX	8
 
 struct unofficial {
 	struct unofficial_use	*ports;		/* lo == hi, sorted */
@@ -243,11 +237,16 @@ const struct unofficial_use *
 unofficial_report(const struct unofficial *u, unsigned int proto,
     uint16_t port, enum reg_status status)
 {
-	const struct unofficial_use	*uses[UNOFFICIAL_FIND_MAX];
+	const struct unofficial_use	*uses[2];
 	size_t				 n, i;
 
-	n = unofficial_find(u, proto, port, uses, UNOFFICIAL_FIND_MAX);
-	for (i = 0; i < n && i < UNOFFICIAL_FIND_MAX; i++)
+	/*
+	 * Two are enough: the port's own line, which always passes, and the
+	 * narrowest range.  Where that range fails, every wider one fails
+	 * too: the same status, a greater width.
+	 */
+	n = unofficial_find(u, proto, port, uses, 2);
+	for (i = 0; i < n && i < 2; i++)
 		if (unofficial_judge(uses[i], status) == UNOFFICIAL_SHOWN)
 			return (uses[i]);
 	return (NULL);

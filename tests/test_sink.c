@@ -175,7 +175,8 @@ test_text_write(void **state)
 		{ "\xf0\x9f\x8e\xae \xe6\x97\xa5\xe6\x9c\xac", SINK_TEXT_UTF8,
 		    "\xf0\x9f\x8e\xae \xe6\x97\xa5\xe6\x9c\xac", 7 },
 		/* A combining accent takes no column of its own. */
-		{ "e\xcc\x81t\xc3\xa9", SINK_TEXT_UTF8, "e\xcc\x81t\xc3\xa9", 3 },
+		{ "e\xcc\x81t\xc3\xa9", SINK_TEXT_UTF8,
+		    "e\xcc\x81t\xc3\xa9", 3 },
 		/* Without UTF-8 one '?' per character, not per byte. */
 		{ "Caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5", 0, "Caf? ? ?", 8 },
 		/* Bytes outside well-formed UTF-8: one '?' each. */

@@ -25,7 +25,7 @@ test_decode(void **state)
 		{ "\xc2\x80", 2, 0x80 },		/* first two-byte */
 		{ "\xdf\xbf", 2, 0x7ff },
 		{ "\xe0\xa0\x80", 3, 0x800 },		/* first three-byte */
-		{ "\xed\x9f\xbf", 3, 0xd7ff },		/* below the surrogates */
+		{ "\xed\x9f\xbf", 3, 0xd7ff },		/* below surrogates */
 		{ "\xee\x80\x80", 3, 0xe000 },		/* above them */
 		{ "\xef\xbf\xbf", 3, 0xffff },
 		{ "\xf0\x90\x80\x80", 4, 0x10000 },	/* first four-byte */
@@ -41,7 +41,7 @@ test_decode(void **state)
 		{ "\xf4\x90\x80\x80", 0, 0 },		/* 0x110000 */
 		{ "\xf5\x80\x80\x80", 0, 0 },
 		{ "\xff", 0, 0 },
-		{ "\xe2\x80", 0, 0 },			/* cut short by the NUL */
+		{ "\xe2\x80", 0, 0 },			/* cut short */
 		{ "\xe2" "A\x80", 0, 0 },		/* not a continuation */
 	};
 	uint32_t	cp;

@@ -51,7 +51,8 @@ enum unofficial_verdict {
 
 /*
  * Parse TSV data (the format above; blank lines and lines starting '#' are
- * skipped; a description must be UTF-8 without control characters).  On error returns NULL and writes "NAME:LINE: reason" to errbuf
+ * skipped; a description must be UTF-8 without control characters).  On
+ * error returns NULL and writes "NAME:LINE: reason" to errbuf
  * (PC_ERRBUF_SIZE bytes).  The bytes are copied.
  */
 struct unofficial	*unofficial_parse(const char *name, const char *buf,
