@@ -10,7 +10,10 @@
 # assignment), strips the wiki markup from the descriptions (references,
 # templates, links, emphasis, HTML tags), cuts each to a short phrase, and
 # merges rows with the same protocol and port range into one line, their
-# phrases joined with "; ".  Output lines are
+# phrases joined with "; ".  Every range is kept, however wide: which uses
+# a report shows is decided when portclass runs (unofficial_judge,
+# docs/unassigned.md), and `portclass lookup` lists them all.  Text stays
+# UTF-8; the cut counts characters, not bytes.  Output lines are
 #	proto<TAB>port-or-lo-hi<TAB>text
 # sorted by protocol, then first port, then last port.  The output is
 # deterministic: the committed file is what this script prints (jq 1.6).

@@ -4,7 +4,9 @@
  *
  * For each port it prints what portclass itself would report: the IANA
  * status (or local, from --map), every registered name, the description,
- * the well-known unofficial uses, and where the data came from and when.
+ * every well-known unofficial use with the ports it names and whether
+ * reports show it (unofficial_judge), and where the data came from and
+ * when.
  * A name is found by scanning every (protocol, port): 262144 probes of the
  * registry, a few milliseconds, done once per query.
  */
@@ -28,7 +30,37 @@
 
 static void	lookup_port(FILE *, const struct registry *, unsigned int,
 		    uint16_t);
+static void	lookup_use(FILE *, const struct unofficial_use *,
+		    enum reg_status);
 static int	lookup_name(FILE *, const struct registry *, const char *);
+
+/*
+ * "\tunofficial 5000-5500 (not in reports: 501 ports): League of ...":
+ * one use, the ports it names, and whether a report would show it.
+ */
+static void
+lookup_use(FILE *fp, const struct unofficial_use *u, enum reg_status status)
+{
+	if (u->lo == u->hi)
+		fprintf(fp, "\tunofficial %u", u->lo);
+	else
+		fprintf(fp, "\tunofficial %u-%u", u->lo, u->hi);
+	switch (unofficial_judge(u, status)) {
+	case UNOFFICIAL_SHOWN:
+		fputs(" (in reports): ", fp);
+		break;
+	case UNOFFICIAL_WIDE:
+		fprintf(fp, " (not in reports: %u ports): ",
+		    (unsigned int)(u->hi - u->lo) + 1);
+		break;
+	case UNOFFICIAL_NAMED:
+		fprintf(fp, " (not in reports: a range on %s port): ",
+		    status == REG_LOCAL ? "a local" : "an assigned");
+		break;
+	}
+	sink_text_print(fp, u->text);
+	fputc('\n', fp);
+}
 
 static void
 lookup_port(FILE *fp, const struct registry *reg, unsigned int proto,
@@ -36,11 +68,13 @@ lookup_port(FILE *fp, const struct registry *reg, unsigned int proto,
 {
 	const struct service		*svc;
 	const struct unofficial_use	*uses[LOOKUP_UNOFFICIAL_MAX];
+	enum reg_status			 status;
 	size_t				 i, n;
 
 	svc = registry_lookup(reg, proto, port);
+	status = registry_status(reg, proto, port);
 	fprintf(fp, "%u/%s\t%s", port, pc_proto_name(proto),
-	    registry_status_name(registry_status(reg, proto, port)));
+	    registry_status_name(status));
 	for (i = 0; svc != NULL && i < svc->nnames; i++) {
 		fputs(i == 0 ? "\t" : " ", fp);
 		sink_text_print(fp, svc->names[i]);
@@ -53,13 +87,8 @@ lookup_port(FILE *fp, const struct registry *reg, unsigned int proto,
 	}
 	n = unofficial_find(unofficial_default(), proto, port, uses,
 	    LOOKUP_UNOFFICIAL_MAX);
-	for (i = 0; i < n && i < LOOKUP_UNOFFICIAL_MAX; i++) {
-		fputs("\tunofficial: ", fp);
-		sink_text_print(fp, uses[i]->text);
-		if (uses[i]->lo != uses[i]->hi)
-			fprintf(fp, " (ports %u-%u)", uses[i]->lo, uses[i]->hi);
-		fputc('\n', fp);
-	}
+	for (i = 0; i < n && i < LOOKUP_UNOFFICIAL_MAX; i++)
+		lookup_use(fp, uses[i], status);
 }
 
 /* Every (protocol, port) one of whose names is q. */

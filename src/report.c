@@ -62,8 +62,8 @@ report_build(struct report *r, const struct counters *c,
 		    cr[i].port);
 		svc = registry_lookup(reg, cr[i].proto, cr[i].port);
 		r->rows[i].service = svc != NULL ? svc->name : NULL;
-		r->rows[i].unofficial = unofficial_lookup(un, cr[i].proto,
-		    cr[i].port);
+		r->rows[i].unofficial = unofficial_report(un, cr[i].proto,
+		    cr[i].port, (enum reg_status)r->rows[i].status);
 	}
 	free(cr);
 	qsort(r->rows, n, sizeof(*r->rows), report_cmp_rows);

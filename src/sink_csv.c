@@ -7,15 +7,20 @@
  * has the same columns whatever its type, so a reader can take the header
  * once and map by name.  Column names are a published interface: add
  * columns at the end, never rename or reorder them.
+ *
+ * Service rows end with the use reports show for the port (unofficial.h):
+ * its text, in UTF-8 as the table holds it, and the ports it names.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
 
 #define SINK_CSV_HEADER \
-	"type,scope,start,end,proto,port,service,status,packets,bytes\r\n"
+	"type,scope,start,end,proto,port,service,status,packets,bytes," \
+	"unofficial,unofficial_lo,unofficial_hi\r\n"
 
 static int	sink_csv_open(struct sink *);
 static int	sink_csv_emit(struct sink *, const struct report *);
@@ -101,19 +106,26 @@ sink_csv_emit(struct sink *s, const struct report *r)
 		fputc(',', fp);
 		if (row->service != NULL)
 			sink_csv_field(fp, row->service);
-		fprintf(fp, ",%s,%" PRIu64 ",%" PRIu64 "\r\n",
+		fprintf(fp, ",%s,%" PRIu64 ",%" PRIu64 ",",
 		    registry_status_name((enum reg_status)row->status),
 		    row->c.packets, row->c.bytes);
+		if (row->unofficial != NULL) {
+			sink_csv_field(fp, row->unofficial->text);
+			fprintf(fp, ",%u,%u", row->unofficial->lo,
+			    row->unofficial->hi);
+		} else
+			fputs(",,", fp);
+		fputs("\r\n", fp);
 	}
 	/* The named counters: frames that have no service port. */
 	for (i = 0; i < CTR_COUNT; i++) {
 		sink_csv_lead(fp, "counter", r);
-		fprintf(fp, ",,%s,,%" PRIu64 ",%" PRIu64 "\r\n",
+		fprintf(fp, ",,%s,,%" PRIu64 ",%" PRIu64 ",,,\r\n",
 		    counters_name((enum counter_id)i), r->named[i].packets,
 		    r->named[i].bytes);
 	}
 	sink_csv_lead(fp, "totals", r);
-	fprintf(fp, ",,,,%" PRIu64 ",%" PRIu64 "\r\n", r->total.packets,
+	fprintf(fp, ",,,,%" PRIu64 ",%" PRIu64 ",,,\r\n", r->total.packets,
 	    r->total.bytes);
 	/* Flushed per report so that tail -f and log shippers see it now. */
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);

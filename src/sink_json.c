@@ -21,7 +21,7 @@ static void	sink_json_scope(FILE *, const struct report *);
 static int	sink_json_alert(struct sink *, const struct unassigned_alert *);
 static void	sink_json_unassigned(FILE *, const struct report *);
 static void	sink_json_endpoint(FILE *, const struct unassigned_endpoint *);
-static void	sink_json_unofficial(FILE *, const char *);
+static void	sink_json_unofficial(FILE *, const struct unofficial_use *);
 
 const struct sink_ops sink_json_ops = {
 	.name = "json",
@@ -32,15 +32,21 @@ const struct sink_ops sink_json_ops = {
 	.alert = sink_json_alert,
 };
 
-/* ,"unofficial":"..." when the layer knows the port (unofficial.h). */
+/*
+ * ,"unofficial":"...","unofficial_lo":N,"unofficial_hi":M when reports show
+ * a use of the port (unofficial_report): its text and the ports it names,
+ * lo == hi for a use of that port alone.  The text stays a string, as in
+ * the first schema-1 records, so readers of "unofficial" go on working.
+ */
 static void
-sink_json_unofficial(FILE *fp, const char *u)
+sink_json_unofficial(FILE *fp, const struct unofficial_use *u)
 {
 	if (u == NULL)
 		return;
 	fputs(",\"unofficial\":\"", fp);
-	json_write_string(fp, u);
-	fputc('"', fp);
+	json_write_string(fp, u->text);
+	fprintf(fp, "\",\"unofficial_lo\":%u,\"unofficial_hi\":%u", u->lo,
+	    u->hi);
 }
 
 static void
@@ -81,8 +87,8 @@ sink_json_unassigned(FILE *fp, const struct report *r)
 			sink_json_endpoint(fp, &u->examples[k]);
 		}
 		fputc(']', fp);
-		sink_json_unofficial(fp, unofficial_lookup(unofficial_default(),
-		    u->proto, u->port));
+		sink_json_unofficial(fp, unofficial_report(unofficial_default(),
+		    u->proto, u->port, (enum reg_status)u->status));
 		fputs("}\n", fp);
 	}
 }
@@ -104,8 +110,8 @@ sink_json_alert(struct sink *s, const struct unassigned_alert *al)
 	unassigned_addr(al->ep.ipver, al->ep.server, a, sizeof(a));
 	fprintf(fp, "\"server\":\"%s\",\"server_port\":%u,"
 	    "\"suppressed\":%" PRIu64, a, al->ep.server_port, al->suppressed);
-	sink_json_unofficial(fp, unofficial_lookup(unofficial_default(),
-	    al->proto, al->port));
+	sink_json_unofficial(fp, unofficial_report(unofficial_default(),
+	    al->proto, al->port, (enum reg_status)al->status));
 	fputs("}\n", fp);
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }

@@ -10,19 +10,30 @@
  * On a terminal, interval tables redraw in place like top(1): the screen
  * is cleared before each report.  Into a pipe or a file reports append.
  * This is the only sink that looks at isatty().
+ *
+ * Text from data files goes through sink_text_write, the one place that
+ * decides which of its characters reach the terminal (sink.h), and the
+ * service column is padded by terminal columns, not bytes.
  */
 #include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "portclass/sink.h"
 #include "portclass/unofficial.h"
+#include "portclass/utf8.h"
 
 #define SINK_TEXT_NAME_MIN	9	/* strlen("ephemeral") */
-#define SINK_TEXT_NAME_MAX	32
+#define SINK_TEXT_NAME_MAX	32	/* terminal columns */
+/* Bytes for a clipped name: up to 4 per column, and a NUL. */
+#define SINK_TEXT_NAME_BUF	(4 * SINK_TEXT_NAME_MAX + 1)
 /* ECMA-48: cursor to the top left (CUP), erase the whole display (ED). */
 #define SINK_TEXT_CLEAR		"\033[H\033[2J"
 
@@ -35,10 +46,16 @@ static int	sink_text_open(struct sink *);
 static int	sink_text_emit(struct sink *, const struct report *);
 static void	sink_text_close(struct sink *);
 static void	sink_text_time(int64_t, char *, size_t);
-static void	sink_text_name(const char *, char *, size_t);
+static void	sink_text_locale_init(void);
+static size_t	sink_text_char(const char *, size_t, int, const char **,
+		    size_t *, size_t *);
+static void	sink_text_use(FILE *, const struct unofficial_use *);
 static void	sink_text_reasons(FILE *, const struct report_row *);
 static void	sink_text_unassigned(FILE *, const struct report *);
 static int	sink_text_alert(struct sink *, const struct unassigned_alert *);
+
+static pthread_once_t	sink_text_once = PTHREAD_ONCE_INIT;
+static int		sink_text_flags;	/* sink_text_locale() */
 
 const struct sink_ops sink_text_ops = {
 	.name = "text",
@@ -75,17 +92,114 @@ sink_text_time(int64_t t, char *buf, size_t len)
 }
 
 /*
- * Registry names come from files we do not control: print only visible
- * ASCII so a hostile name cannot move the cursor or break the columns.
+ * The environment's LC_CTYPE, looked at through a locale object of its
+ * own: setlocale() would change how the rest of the program parses its
+ * files.  A locale the C library does not know (not installed) counts as
+ * not UTF-8, as it does for ls(1).
  */
 static void
-sink_text_name(const char *name, char *buf, size_t len)
+sink_text_locale_init(void)
 {
-	size_t	i;
+	locale_t	 loc;
+	const char	*cs;
 
-	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (name[i] > 0x20 && name[i] < 0x7f) ? name[i] : '?';
-	buf[i] = '\0';
+	if ((loc = newlocale(LC_CTYPE_MASK, "", (locale_t)0)) == (locale_t)0)
+		return;
+	cs = nl_langinfo_l(CODESET, loc);
+	if (cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
+	    strcasecmp(cs, "utf8") == 0))
+		sink_text_flags = SINK_TEXT_UTF8;
+	freelocale(loc);
+}
+
+int
+sink_text_locale(void)
+{
+	(void)pthread_once(&sink_text_once, sink_text_locale_init);
+	return (sink_text_flags);
+}
+
+/*
+ * The next character of s (n bytes left) as it is written: its bytes, or
+ * "?", in *out and *outlen, its terminal columns in *cols.  Returns the
+ * bytes of s it stands for: a whole character, or one byte that is not
+ * part of well-formed UTF-8.
+ */
+static size_t
+sink_text_char(const char *s, size_t n, int flags, const char **out,
+    size_t *outlen, size_t *cols)
+{
+	uint32_t	cp;
+	size_t		len;
+
+	*out = "?";
+	*outlen = 1;
+	*cols = 1;
+	if ((len = utf8_decode(s, n, &cp)) == 0)
+		return (1);
+	if (!utf8_printable(cp) || (cp == ' ' && (flags & SINK_TEXT_NOSPACE)) ||
+	    (len > 1 && !(flags & SINK_TEXT_UTF8)))
+		return (len);
+	*out = s;
+	*outlen = len;
+	*cols = (size_t)utf8_width(cp);
+	return (len);
+}
+
+size_t
+sink_text_write(FILE *fp, const char *s, int flags)
+{
+	const char	*out;
+	size_t		 n = strlen(s), used, outlen, c, cols = 0;
+
+	while (n > 0) {
+		used = sink_text_char(s, n, flags, &out, &outlen, &c);
+		fwrite(out, 1, outlen, fp);
+		cols += c;
+		s += used;
+		n -= used;
+	}
+	return (cols);
+}
+
+size_t
+sink_text_clip(char *buf, size_t len, const char *s, size_t maxcols,
+    int flags)
+{
+	const char	*out;
+	size_t		 n = strlen(s), used, outlen, c, cols = 0, o = 0;
+
+	if (len == 0)
+		return (0);
+	while (n > 0) {
+		used = sink_text_char(s, n, flags, &out, &outlen, &c);
+		if (cols + c > maxcols || o + outlen >= len)
+			break;
+		memcpy(buf + o, out, outlen);
+		o += outlen;
+		cols += c;
+		s += used;
+		n -= used;
+	}
+	buf[o] = '\0';
+	return (cols);
+}
+
+void
+sink_text_print(FILE *fp, const char *t)
+{
+	(void)sink_text_write(fp, t, sink_text_locale());
+}
+
+/* "unofficial 6902-6968: BitTorrent ...": a use and the ports it names. */
+static void
+sink_text_use(FILE *fp, const struct unofficial_use *u)
+{
+	if (u->lo == u->hi)
+		fprintf(fp, "unofficial %u: ", u->lo);
+	else
+		fprintf(fp, "unofficial %u-%u: ", u->lo, u->hi);
+	sink_text_print(fp, u->text);
 }
 
 /* --explain: "  why: syn 1, synack 1, flow 12" under a row. */
@@ -105,18 +219,10 @@ sink_text_reasons(FILE *fp, const struct report_row *row)
 		first = 0;
 	}
 	if (row->unofficial != NULL) {
-		fputs("; unofficial: ", fp);
-		sink_text_print(fp, row->unofficial);
+		fputs("; ", fp);
+		sink_text_use(fp, row->unofficial);
 	}
 	fputc('\n', fp);
-}
-
-/* Free text from data files: visible ASCII and spaces only. */
-void
-sink_text_print(FILE *fp, const char *t)
-{
-	for (; *t != '\0'; t++)
-		fputc((*t >= 0x20 && *t < 0x7f) ? *t : '?', fp);
 }
 
 /* The --unassigned section (docs/unassigned.md). */
@@ -124,7 +230,7 @@ static void
 sink_text_unassigned(FILE *fp, const struct report *r)
 {
 	const struct unassigned_port	*u;
-	const char			*uo;
+	const struct unofficial_use	*uo;
 	char				 b1[32], b2[32], b3[32], portbuf[16];
 	char				 c[64], sv[64];
 	size_t				 i, k;
@@ -148,11 +254,12 @@ sink_text_unassigned(FILE *fp, const struct report *r)
 		    portbuf, registry_status_name((enum reg_status)u->status),
 		    u->packets, b1, u->peers, u->peers_capped ? "+" : " ", b2,
 		    b3);
-		uo = unofficial_lookup(unofficial_default(), u->proto, u->port);
+		uo = unofficial_report(unofficial_default(), u->proto, u->port,
+		    (enum reg_status)u->status);
 		if (uo != NULL) {
-			fprintf(fp, "    %s (unofficial: ",
+			fprintf(fp, "    %s (",
 			    registry_status_name((enum reg_status)u->status));
-			sink_text_print(fp, uo);
+			sink_text_use(fp, uo);
 			fputs(")\n", fp);
 		}
 		for (k = 0; k < u->nexamples; k++) {
@@ -177,8 +284,8 @@ sink_text_unassigned(FILE *fp, const struct report *r)
 void
 sink_alert_line(FILE *fp, const struct unassigned_alert *al)
 {
-	const char	*uo;
-	char		 c[64], sv[64], t[32];
+	const struct unofficial_use	*uo;
+	char				 c[64], sv[64], t[32];
 
 	unassigned_addr(al->ep.ipver, al->ep.client, c, sizeof(c));
 	unassigned_addr(al->ep.ipver, al->ep.server, sv, sizeof(sv));
@@ -188,10 +295,11 @@ sink_alert_line(FILE *fp, const struct unassigned_alert *al)
 	    registry_status_name((enum reg_status)al->status), al->port,
 	    pc_proto_name(al->proto), t, c, al->ep.client_port, sv,
 	    al->ep.server_port);
-	uo = unofficial_lookup(unofficial_default(), al->proto, al->port);
+	uo = unofficial_report(unofficial_default(), al->proto, al->port,
+	    (enum reg_status)al->status);
 	if (uo != NULL) {
-		fputs(" (unofficial: ", fp);
-		sink_text_print(fp, uo);
+		fputs(" (", fp);
+		sink_text_use(fp, uo);
 		fputc(')', fp);
 	}
 	if (al->suppressed > 0)
@@ -215,18 +323,21 @@ sink_text_emit(struct sink *s, const struct report *r)
 	FILE			*fp = s->fp;
 	struct sink_text	*st = s->priv;
 	const struct report_row	*row;
-	char			 b1[32], b2[32], name[SINK_TEXT_NAME_MAX + 1];
+	char			 b1[32], b2[32], name[SINK_TEXT_NAME_BUF];
 	char			 portbuf[16];
-	size_t			 i, w = SINK_TEXT_NAME_MIN;
+	size_t			 i, w = SINK_TEXT_NAME_MIN, cols;
+	int			 flags = sink_text_locale() | SINK_TEXT_NOSPACE;
 	double			 share;
 
+	/* The name column is as wide as its widest name, in columns. */
 	for (i = 0; i < r->nrows; i++) {
-		if (r->rows[i].service != NULL &&
-		    strlen(r->rows[i].service) > w)
-			w = strlen(r->rows[i].service);
+		if (r->rows[i].service == NULL)
+			continue;
+		cols = sink_text_clip(name, sizeof(name), r->rows[i].service,
+		    SINK_TEXT_NAME_MAX, flags);
+		if (cols > w)
+			w = cols;
 	}
-	if (w > SINK_TEXT_NAME_MAX)
-		w = SINK_TEXT_NAME_MAX;
 
 	/*
 	 * Redraw intervals in place; the final run report replaces the last
@@ -253,9 +364,10 @@ sink_text_emit(struct sink *s, const struct report *r)
 	for (i = 0; i < r->nrows; i++) {
 		row = &r->rows[i];
 		if (row->service != NULL)
-			sink_text_name(row->service, name, w + 1);
+			cols = sink_text_clip(name, sizeof(name), row->service,
+			    w, flags);
 		else
-			snprintf(name, sizeof(name), "-");
+			cols = sink_text_clip(name, sizeof(name), "-", w, 0);
 		if (row->ephemeral)
 			snprintf(portbuf, sizeof(portbuf), "*/%s",
 			    pc_proto_name(row->proto));
@@ -265,8 +377,8 @@ sink_text_emit(struct sink *s, const struct report *r)
 		report_human_bytes(row->c.bytes, b1, sizeof(b1));
 		share = r->total.bytes > 0 ?
 		    100.0 * (double)row->c.bytes / (double)r->total.bytes : 0.0;
-		fprintf(fp, "%-*s %-12s %-10s %12" PRIu64 " %11s %5.1f%%\n",
-		    (int)w, name, portbuf,
+		fprintf(fp, "%s%*s %-12s %-10s %12" PRIu64 " %11s %5.1f%%\n",
+		    name, (int)(w - cols), "", portbuf,
 		    registry_status_name((enum reg_status)row->status),
 		    row->c.packets, b1, share);
 		if (s->meta != NULL && s->meta->explain)

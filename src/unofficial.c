@@ -6,6 +6,9 @@
  * ports and ranges are kept apart: single ports are searched by number,
  * and the few dozen ranges are scanned, so a lookup for a report row costs
  * a handful of comparisons.  Nothing here runs per packet.
+ *
+ * Descriptions are checked once, here, to be UTF-8 without control
+ * characters, so that every sink may pass them on as they are.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,6 +19,7 @@
 #include "portclass/log.h"
 #include "portclass/proto.h"
 #include "portclass/unofficial.h"
+#include "portclass/utf8.h"
 #include "portclass/xmalloc.h"
 
 extern const unsigned char	unofficial_default_data[];
@@ -128,6 +132,12 @@ unofficial_parse(const char *name, const char *buf, size_t len, char *errbuf)
 			    UNOFFICIAL_TEXT_MAX);
 			goto fail;
 		}
+		if (!utf8_printable_text(t2 + 1, tlen)) {
+			snprintf(errbuf, PC_ERRBUF_SIZE, "%s:%zu: description "
+			    "is not UTF-8 text (or holds a control character)",
+			    name, line);
+			goto fail;
+		}
 		/* Terminate the text in place; the line end becomes NUL. */
 		text = u->text + (t2 + 1 - u->text);
 		text[tlen] = '\0';
@@ -211,15 +221,35 @@ unofficial_find(const struct unofficial *u, unsigned int proto,
 	return (n);
 }
 
-const char *
-unofficial_lookup(const struct unofficial *u, unsigned int proto,
-    uint16_t port)
+enum unofficial_verdict
+unofficial_judge(const struct unofficial_use *use, enum reg_status status)
 {
-	const struct unofficial_use	*hit;
+	if (use->lo == use->hi)
+		return (UNOFFICIAL_SHOWN);
+	if ((unsigned int)(use->hi - use->lo) + 1 > UNOFFICIAL_RANGE_MAX)
+		return (UNOFFICIAL_WIDE);
+	if (status == REG_ASSIGNED || status == REG_LOCAL)
+		return (UNOFFICIAL_NAMED);
+	return (UNOFFICIAL_SHOWN);
+}
 
-	if (unofficial_find(u, proto, port, &hit, 1) == 0)
-		return (NULL);
-	return (hit->text);
+const struct unofficial_use *
+unofficial_report(const struct unofficial *u, unsigned int proto,
+    uint16_t port, enum reg_status status)
+{
+	const struct unofficial_use	*uses[2];
+	size_t				 n, i;
+
+	/*
+	 * Two are enough: the port's own line, which always passes, and the
+	 * narrowest range.  Where that range fails, every wider one fails
+	 * too: the same status, a greater width.
+	 */
+	n = unofficial_find(u, proto, port, uses, 2);
+	for (i = 0; i < n && i < 2; i++)
+		if (unofficial_judge(uses[i], status) == UNOFFICIAL_SHOWN)
+			return (uses[i]);
+	return (NULL);
 }
 
 size_t

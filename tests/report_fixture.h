@@ -14,6 +14,15 @@
 
 #include "portclass/report.h"
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
+
+/* The use of row 0: a line for its port alone, with text to escape. */
+static const struct unofficial_use fixture_use = {
+	.proto = PC_PROTO_TCP,
+	.lo = 443,
+	.hi = 443,
+	.text = "a \"quoted\" use",
+};
 
 static inline void
 fixture_report(struct report *r, struct report_row *rows)
@@ -28,7 +37,7 @@ fixture_report(struct report *r, struct report_row *rows)
 	rows[0].c.bytes = 3000;
 	rows[0].reasons[CLASSIFY_SYN] = 1;
 	rows[0].reasons[CLASSIFY_FLOW] = 9;
-	rows[0].unofficial = "a \"quoted\" use";
+	rows[0].unofficial = &fixture_use;
 	rows[1].proto = PC_PROTO_UDP;
 	rows[1].port = 0;
 	rows[1].ephemeral = 1;

@@ -1,6 +1,7 @@
 /*
  * test_sink.c - the output writers: JSON escaping, the NDJSON records and
- * their fixed names, the text table, human byte units.
+ * their fixed names, text from data files on a terminal (UTF-8, controls,
+ * bad bytes, columns), the text table, human byte units.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "portclass/report.h"
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
 #include "report_fixture.h"
 
 static const struct sink_meta meta = {
@@ -68,7 +70,8 @@ test_json_records(void **state)
 	    "\"synack\":0,\"same\":0,\"flow\":9,\"listener\":0,\"fanin\":0,"
 	    "\"first\":0,\"client-range\":0,\"status\":0,\"range\":0,"
 	    "\"lower\":0,\"ephemeral\":0},\"unofficial\":"
-	    "\"a \\\"quoted\\\" use\",\"proto\":\"tcp\","
+	    "\"a \\\"quoted\\\" use\",\"unofficial_lo\":443,"
+	    "\"unofficial_hi\":443,\"proto\":\"tcp\","
 	    "\"port\":443,\"service\":\"https\",\"status\":\"assigned\","
 	    "\"packets\":10,\"bytes\":3000}\n"));
 	assert_non_null(strstr(out,
@@ -103,6 +106,7 @@ test_json_records(void **state)
 	    "\"same\":0,\"flow\":9,\"listener\":0,\"fanin\":0,\"first\":0,"
 	    "\"client-range\":0,\"status\":0,\"range\":0,\"lower\":0,"
 	    "\"ephemeral\":0},\"unofficial\":\"a \\\"quoted\\\" use\","
+	    "\"unofficial_lo\":443,\"unofficial_hi\":443,"
 	    "\"proto\":\"tcp\",\"port\":443,"
 	    "\"service\":\"we\\\"ird\\nname\","));
 	/* Every record is exactly one line. */
@@ -144,6 +148,139 @@ test_text_table(void **state)
 	free(out);
 }
 
+/* sink_text_write into memory: the text, its columns in *cols. */
+static char *
+text(const char *in, int flags, size_t *cols)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	*cols = sink_text_write(fp, in, flags);
+	fclose(fp);
+	return (buf);
+}
+
+static void
+test_text_write(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 flags;
+		const char	*out;
+		size_t		 cols;
+	} cases[] = {
+		{ "Minecraft (Java)", SINK_TEXT_UTF8, "Minecraft (Java)", 16 },
+		/* Valid multi-byte text stays as it is: 2, 3 and 4 bytes. */
+		{ "Caf\xc3\xa9 \xe2\x80\x94 ok", SINK_TEXT_UTF8,
+		    "Caf\xc3\xa9 \xe2\x80\x94 ok", 9 },
+		{ "\xf0\x9f\x8e\xae \xe6\x97\xa5\xe6\x9c\xac", SINK_TEXT_UTF8,
+		    "\xf0\x9f\x8e\xae \xe6\x97\xa5\xe6\x9c\xac", 7 },
+		/* A combining accent takes no column of its own. */
+		{ "e\xcc\x81t\xc3\xa9", SINK_TEXT_UTF8,
+		    "e\xcc\x81t\xc3\xa9", 3 },
+		/* Without UTF-8 one '?' per character, not per byte. */
+		{ "Caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5", 0, "Caf? ? ?", 8 },
+		/* Bytes outside well-formed UTF-8: one '?' each. */
+		{ "a\xff" "b\xfe", SINK_TEXT_UTF8, "a?b?", 4 },
+		{ "\x80\xbf" "x", SINK_TEXT_UTF8, "??x", 3 },
+		{ "\xe2\x80" "x", SINK_TEXT_UTF8, "??x", 3 },
+		{ "cut\xf0\x9f\x8e", SINK_TEXT_UTF8, "cut???", 6 },
+		/* Overlong forms of '/', NUL and the euro sign. */
+		{ "\xc0\xaf\xc1\xbf", SINK_TEXT_UTF8, "????", 4 },
+		{ "\xe0\x80\xaf", SINK_TEXT_UTF8, "???", 3 },
+		{ "\xf0\x82\x82\xac", SINK_TEXT_UTF8, "????", 4 },
+		/* A surrogate, and a value above U+10FFFF. */
+		{ "\xed\xa0\x80", SINK_TEXT_UTF8, "???", 3 },
+		{ "\xf4\x90\x80\x80", SINK_TEXT_UTF8, "????", 4 },
+		/* C1 controls are well-formed but never printed: CSI, NEL. */
+		{ "\xc2\x9b" "2J\xc2\x85", SINK_TEXT_UTF8, "?2J?", 4 },
+		/* C0 controls and DEL. */
+		{ "a\x1b[2Jb\x7f\tc\r\n", SINK_TEXT_UTF8, "a?[2Jb??c??", 11 },
+		/* Bidirectional overrides and the line separator. */
+		{ "x\xe2\x80\xaey\xe2\x81\xa6z\xe2\x80\xa8", SINK_TEXT_UTF8,
+		    "x?y?z?", 6 },
+		/* Names: a space would split the column. */
+		{ "my app", SINK_TEXT_UTF8 | SINK_TEXT_NOSPACE, "my?app", 6 },
+		{ "my app", SINK_TEXT_UTF8, "my app", 6 },
+		{ "", SINK_TEXT_UTF8, "", 0 },
+	};
+	char	*out;
+	size_t	 i, cols;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = text(cases[i].in, cases[i].flags, &cols);
+		if (strcmp(out, cases[i].out) != 0 || cols != cases[i].cols)
+			fail_msg("case %zu: \"%s\" (%zu columns), want \"%s\" "
+			    "(%zu)", i, out, cols, cases[i].out, cases[i].cols);
+		free(out);
+	}
+}
+
+static void
+test_text_clip(void **state)
+{
+	char	buf[16];
+
+	(void)state;
+	/* A wide character that does not fit is left out whole. */
+	assert_int_equal(sink_text_clip(buf, sizeof(buf),
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5, SINK_TEXT_UTF8), 4);
+	assert_string_equal(buf, "\xe6\x97\xa5\xe6\x9c\xac");
+	assert_int_equal(sink_text_clip(buf, sizeof(buf), "Caf\xc3\xa9-bar", 4,
+	    SINK_TEXT_UTF8), 4);
+	assert_string_equal(buf, "Caf\xc3\xa9");
+	/* The buffer ends first: never half a character. */
+	assert_int_equal(sink_text_clip(buf, 5, "Caf\xc3\xa9!", 32,
+	    SINK_TEXT_UTF8), 3);
+	assert_string_equal(buf, "Caf");
+	assert_int_equal(sink_text_clip(buf, sizeof(buf), "a\x1b" "b c", 32,
+	    SINK_TEXT_NOSPACE), 5);
+	assert_string_equal(buf, "a?b?c");
+	assert_int_equal(sink_text_clip(buf, 0, "abc", 32, 0), 0);
+}
+
+/*
+ * A UTF-8 service name pads by columns, not bytes; --explain shows each
+ * row's unofficial use with its ports.  main() runs the tests under
+ * LC_ALL=C.UTF-8.
+ */
+static void
+test_text_table_utf8(void **state)
+{
+	static const struct unofficial_use range = {
+		.proto = PC_PROTO_SCTP,
+		.lo = 1,
+		.hi = 9,
+		.text = "Caf\xc3\xa9 \xe2\x80\x94 jeux\xc2\x9b",
+	};
+	struct sink_meta	m = meta;
+	struct report		r;
+	struct report_row	rows[3];
+	char			*out;
+
+	(void)state;
+	assert_int_equal(sink_text_locale(), SINK_TEXT_UTF8);
+	fixture_report(&r, rows);
+	/* "réseau-日本": 14 bytes, 11 columns. */
+	rows[0].service = "r\xc3\xa9seau-\xe6\x97\xa5\xe6\x9c\xac";
+	rows[2].unofficial = &range;
+	m.explain = 1;
+	out = fixture_render("text", &m, &r, 1);
+	assert_non_null(strstr(out, "SERVICE     PORT         STATUS"));
+	assert_non_null(strstr(out,
+	    "r\xc3\xa9seau-\xe6\x97\xa5\xe6\x9c\xac 443/tcp      assigned"));
+	assert_non_null(strstr(out, "\nephemeral   */udp        dynamic"));
+	assert_non_null(strstr(out, "\n-           4/sctp       unassigned"));
+	assert_non_null(strstr(out, "    why: syn 1, flow 9; unofficial 443: "
+	    "a \"quoted\" use\n"));
+	assert_non_null(strstr(out, "; unofficial 1-9: Caf\xc3\xa9 "
+	    "\xe2\x80\x94 jeux?\n"));
+	free(out);
+}
+
 static void
 test_human_bytes(void **state)
 {
@@ -179,9 +316,14 @@ main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_json_records),
 		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_text_write),
+		cmocka_unit_test(test_text_clip),
+		cmocka_unit_test(test_text_table_utf8),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_sink_find),
 	};
 
+	/* Before the first text is written: sink_text_locale() decides once. */
+	setenv("LC_ALL", "C.UTF-8", 1);
 	return (cmocka_run_group_tests_name("sink", tests, NULL, NULL));
 }

@@ -1,7 +1,8 @@
 /*
- * test_sink_csv.c - the CSV sink: header, one record per service row,
- * counter and totals records, RFC 4180 quoting read back by an
- * independent parser, CRLF, and a stream that cannot be written.
+ * test_sink_csv.c - the CSV sink: header, one record per service row
+ * with its unofficial use and range, counter and totals records, RFC 4180
+ * quoting read back by an independent parser, UTF-8 passed as it is, CRLF,
+ * and a stream that cannot be written.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +15,10 @@
 
 #include "portclass/report.h"
 #include "portclass/sink.h"
+#include "portclass/unofficial.h"
 #include "report_fixture.h"
 
-#define NCOLS	10
+#define NCOLS	13
 
 static const struct sink_meta meta = {
 	.version = "9.9.9",
@@ -26,6 +28,14 @@ static const struct sink_meta meta = {
 };
 
 static const char *const hostile = "we\"ird, \"quoted\"\r\nname";
+
+/* A range use in UTF-8 with a comma, for the unassigned SCTP row. */
+static const struct unofficial_use use = {
+	.proto = PC_PROTO_SCTP,
+	.lo = 1,
+	.hi = 9,
+	.text = "Caf\xc3\xa9 \xe2\x80\x94 jeux, r\xc3\xa9seau",
+};
 
 /*
  * A strict RFC 4180 reader, written separately from the writer: splits
@@ -84,14 +94,16 @@ test_csv_records(void **state)
 {
 	static const char *const expect[][NCOLS] = {
 		{ "type", "scope", "start", "end", "proto", "port", "service",
-		    "status", "packets", "bytes" },
+		    "status", "packets", "bytes", "unofficial", "unofficial_lo",
+		    "unofficial_hi" },
 		{ "service", "run", "", "", "tcp", "443", "https", "assigned",
-		    "10", "3000" },
+		    "10", "3000", "a \"quoted\" use", "443", "443" },
 		{ "service", "run", "", "", "udp", "", "ephemeral", "dynamic",
-		    "2", "200" },
+		    "2", "200", "", "", "" },
 		{ "service", "run", "", "", "sctp", "4", "", "unassigned", "1",
-		    "100" },
-		{ "counter", "run", "", "", "", "", "icmp", "", "4", "400" },
+		    "100", "", "", "" },
+		{ "counter", "run", "", "", "", "", "icmp", "", "4", "400", "",
+		    "", "" },
 	};
 	struct report		 r;
 	struct report_row	 rows[3];
@@ -122,6 +134,7 @@ test_csv_records(void **state)
 			assert_string_equal(f[8], "18");
 			assert_string_equal(f[9], "5214");
 			assert_string_equal(f[6], "");
+			assert_string_equal(f[10], "");
 		}
 		free_fields(f, n);
 		rec++;
@@ -148,17 +161,21 @@ test_csv_quoting(void **state)
 	r.start = 1767225600;
 	r.end = 1767225660;
 	rows[0].service = hostile;
+	rows[2].unofficial = &use;
 	out = fixture_render("csv", &meta, &r, 0);
 	/* Quoted, quotes doubled, and nothing else touched. */
 	assert_non_null(strstr(out, "service,interval,1767225600,1767225660,"
-	    "tcp,443,\"we\"\"ird, \"\"quoted\"\"\r\nname\",assigned,10,3000"
-	    "\r\n"));
+	    "tcp,443,\"we\"\"ird, \"\"quoted\"\"\r\nname\",assigned,10,3000,"
+	    "\"a \"\"quoted\"\" use\",443,443\r\n"));
 	p = out;
 	n = parse_record(&p, f, NCOLS + 1);
 	assert_int_equal(n, NCOLS);
 	assert_string_equal(f[6], hostile);
 	assert_string_equal(f[2], "1767225600");
 	free_fields(f, n);
+	/* A range's ports; UTF-8 text passes as it is, quoted for its comma. */
+	assert_non_null(strstr(out, ",sctp,4,,unassigned,1,100,"
+	    "\"Caf\xc3\xa9 \xe2\x80\x94 jeux, r\xc3\xa9seau\",1,9\r\n"));
 	/* Without open, no header: the first record is the data. */
 	assert_int_equal(strncmp(out, "service,", 8), 0);
 	free(out);

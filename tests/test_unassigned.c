@@ -106,31 +106,133 @@ static void
 test_unofficial(void **state)
 {
 	const char	 ok[] = "tcp\t25565\tMinecraft\nudp\t27000-27015\tSteam\n"
-	    "udp\t27010\tGame\n# c\n";
+	    "udp\t27010\tGame\n# c\nudp\t5000-5500\tWide\n"
+	    "tcp\t9200\tElasticsearch\xe2\x80\x94" "default\n";
 	char		 errbuf[PC_ERRBUF_SIZE];
 	struct unofficial *u;
-	const struct unofficial_use *uses[4];
+	const struct unofficial_use *uses[4], *hit;
 
 	(void)state;
 	u = unofficial_parse("t", ok, sizeof(ok) - 1, errbuf);
 	assert_non_null(u);
-	assert_string_equal(unofficial_lookup(u, PC_PROTO_TCP, 25565),
-	    "Minecraft");
-	assert_null(unofficial_lookup(u, PC_PROTO_UDP, 25565));
-	assert_string_equal(unofficial_lookup(u, PC_PROTO_UDPLITE, 27001),
-	    "Steam");
+	hit = unofficial_report(u, PC_PROTO_TCP, 25565, REG_UNASSIGNED);
+	assert_non_null(hit);
+	assert_string_equal(hit->text, "Minecraft");
+	assert_int_equal(hit->lo, 25565);
+	assert_int_equal(hit->hi, 25565);
+	assert_null(unofficial_report(u, PC_PROTO_UDP, 25565, REG_UNASSIGNED));
+	/* A narrow range, on a port without a name: shown, with its range. */
+	hit = unofficial_report(u, PC_PROTO_UDPLITE, 27001, REG_RESERVED);
+	assert_non_null(hit);
+	assert_string_equal(hit->text, "Steam");
+	assert_int_equal(hit->lo, 27000);
+	assert_int_equal(hit->hi, 27015);
+	/* The same range on an assigned or a local port: not shown. */
+	assert_null(unofficial_report(u, PC_PROTO_UDP, 27001, REG_ASSIGNED));
+	assert_null(unofficial_report(u, PC_PROTO_UDP, 27001, REG_LOCAL));
+	/* A port of its own wins over the range, whatever the status. */
+	hit = unofficial_report(u, PC_PROTO_UDP, 27010, REG_ASSIGNED);
+	assert_non_null(hit);
+	assert_string_equal(hit->text, "Game");
+	/* A range of 501 ports: never shown. */
+	assert_null(unofficial_report(u, PC_PROTO_UDP, 5060, REG_UNASSIGNED));
+	assert_null(unofficial_report(u, PC_PROTO_UDP, 5060, REG_ASSIGNED));
+	/* find lists every use, whatever the verdict. */
 	assert_int_equal(unofficial_find(u, PC_PROTO_UDP, 27010, uses, 4), 2);
 	assert_string_equal(uses[0]->text, "Game");
+	assert_int_equal(unofficial_judge(uses[0], REG_ASSIGNED),
+	    UNOFFICIAL_SHOWN);
+	assert_int_equal(unofficial_judge(uses[1], REG_ASSIGNED),
+	    UNOFFICIAL_NAMED);
+	assert_int_equal(unofficial_judge(uses[1], REG_DYNAMIC),
+	    UNOFFICIAL_SHOWN);
+	assert_int_equal(unofficial_find(u, PC_PROTO_UDP, 5000, uses, 4), 1);
+	assert_int_equal(unofficial_judge(uses[0], REG_UNASSIGNED),
+	    UNOFFICIAL_WIDE);
+	assert_int_equal(unofficial_judge(uses[0], REG_ASSIGNED),
+	    UNOFFICIAL_WIDE);
+	/* UTF-8 text is kept byte for byte. */
+	hit = unofficial_report(u, PC_PROTO_TCP, 9200, REG_ASSIGNED);
+	assert_non_null(hit);
+	assert_string_equal(hit->text, "Elasticsearch\xe2\x80\x94" "default");
 	unofficial_free(u);
 	assert_null(unofficial_parse("t", "tcp\t70000\tx\n", 12, errbuf));
 	assert_string_equal(errbuf, "t:1: bad port or range");
 	assert_null(unofficial_parse("t", "xx\t1\tx\n", 7, errbuf));
 	assert_null(unofficial_parse("t", "tcp\t9-1\tx\n", 10, errbuf));
 	assert_null(unofficial_parse("t", "tcp 1 x\n", 8, errbuf));
-	/* The embedded table parses and knows Minecraft. */
+	/* Descriptions must be UTF-8 text: bad bytes, overlong, C1, ESC. */
+	assert_null(unofficial_parse("t", "tcp\t1\tok\ntcp\t2\tb\xff" "d\n", 19,
+	    errbuf));
+	assert_string_equal(errbuf, "t:2: description is not UTF-8 text "
+	    "(or holds a control character)");
+	assert_null(unofficial_parse("t", "tcp\t1\t\xc0\xaf\n", 9, errbuf));
+	assert_non_null(strstr(errbuf, "t:1: description is not UTF-8"));
+	assert_null(unofficial_parse("t", "tcp\t1\ta\xc2\x9b\n", 10, errbuf));
+	assert_null(unofficial_parse("t", "tcp\t1\ta\x1b" "[m\n", 11, errbuf));
+	assert_null(unofficial_parse("t", "tcp\t1\ta\xe2\x80\n", 10,
+	    errbuf));
+}
+
+/*
+ * The embedded table against the embedded registry: the ports the rule
+ * was made for (docs/unassigned.md).
+ */
+static void
+test_unofficial_rule(void **state)
+{
+	static const struct {
+		unsigned int	 proto;
+		uint16_t	 port;
+		const char	*text;		/* NULL: none shown */
+		uint16_t	 lo, hi;
+	} cases[] = {
+		/* League of Legends, 5000-5500/udp, over assigned ports */
+		{ PC_PROTO_UDP, 5060, NULL, 0, 0 },
+		{ PC_PROTO_UDP, 5353, NULL, 0, 0 },
+		{ PC_PROTO_UDP, 5355, NULL, 0, 0 },
+		{ PC_PROTO_UDPLITE, 5004, NULL, 0, 0 },
+		/* 49152-65535/tcp, certificate management */
+		{ PC_PROTO_TCP, 49152, NULL, 0, 0 },
+		{ PC_PROTO_TCP, 61000, NULL, 0, 0 },
+		/* VoIP 10000-20000/udp on an unassigned port: 10001 wide */
+		{ PC_PROTO_UDP, 10015, NULL, 0, 0 },
+		/* Microsoft Teams 3478-3481/udp on stun: a range, assigned */
+		{ PC_PROTO_UDP, 3478, NULL, 0, 0 },
+		{ PC_PROTO_TCP, 25565, "Minecraft", 25565, 25565 },
+		{ PC_PROTO_TCP, 9200, "Elasticsearch", 9200, 9200 },
+		{ PC_PROTO_UDP, 9, "Wake-on-LAN", 9, 9 },
+		/* BitTorrent 6902-6968 on an unassigned port: narrow */
+		{ PC_PROTO_TCP, 6950, "BitTorrent", 6902, 6968 },
+		/* Second Life 13000-13050/udp */
+		{ PC_PROTO_UDP, 13001, "Second Life", 13000, 13050 },
+	};
+	struct registry			*reg = registry_new();
+	const struct unofficial_use	*hit;
+	char				 errbuf[PC_ERRBUF_SIZE];
+	size_t				 i;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, errbuf), 0);
 	assert_true(unofficial_count(unofficial_default()) > 500);
-	assert_non_null(strstr(unofficial_lookup(unofficial_default(),
-	    PC_PROTO_TCP, 25565), "Minecraft"));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hit = unofficial_report(unofficial_default(), cases[i].proto,
+		    cases[i].port, registry_status(reg, cases[i].proto,
+		    cases[i].port));
+		if (cases[i].text == NULL) {
+			if (hit != NULL)
+				fail_msg("%u/%s: shows \"%s\"", cases[i].port,
+				    pc_proto_name(cases[i].proto), hit->text);
+			continue;
+		}
+		if (hit == NULL)
+			fail_msg("%u/%s: shows nothing", cases[i].port,
+			    pc_proto_name(cases[i].proto));
+		assert_non_null(strstr(hit->text, cases[i].text));
+		assert_int_equal(hit->lo, cases[i].lo);
+		assert_int_equal(hit->hi, cases[i].hi);
+	}
+	registry_free(reg);
 }
 
 static void
@@ -195,8 +297,8 @@ test_lookup(void **state)
 	assert_non_null(strstr(buf, "3306/tcp\tassigned\tmysql\n"));
 	assert_non_null(strstr(buf, "3306/udp\tassigned\tmysql\n"));
 	assert_non_null(strstr(buf, "49152/udp\tdynamic\n49153/udp\tdynamic\n"));
-	assert_non_null(strstr(buf, "25565/tcp\tunassigned\n\tunofficial: "
-	    "Minecraft"));
+	assert_non_null(strstr(buf, "25565/tcp\tunassigned\n"
+	    "\tunofficial 25565 (in reports): Minecraft"));
 	free(buf);
 	registry_free(reg);
 }
@@ -208,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_tracker),
 		cmocka_unit_test(test_alert_rate),
 		cmocka_unit_test(test_unofficial),
+		cmocka_unit_test(test_unofficial_rule),
 		cmocka_unit_test(test_sitemap),
 		cmocka_unit_test(test_lookup),
 	};

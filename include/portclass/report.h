@@ -16,6 +16,8 @@
 #include "portclass/registry.h"
 #include "portclass/unassigned.h"
 
+struct unofficial_use;
+
 enum report_scope {
 	REPORT_RUN = 0,
 	REPORT_INTERVAL
@@ -37,7 +39,8 @@ struct report_row {
 	struct counter_pair	 c;
 	/* packets per enum classify_reason (docs/service-port.md) */
 	uint64_t		 reasons[CLASSIFY_REASON_COUNT];
-	const char		*unofficial;	/* unofficial.h; NULL if none */
+	/* the use reports show (unofficial_report); NULL if none */
+	const struct unofficial_use *unofficial;
 };
 
 struct report {

@@ -57,9 +57,36 @@ const char		*sink_names(void);
 void			 json_write_string(FILE *fp, const char *s);
 
 /*
- * Write s to fp with every byte outside printable ASCII shown as '?': for
- * free text from data files (descriptions) on a terminal.
+ * Text from data files (registry names and descriptions, unofficial uses,
+ * --map names) on its way to a terminal: every character that utf8.h
+ * calls printable is written as it is, every other one becomes '?', and
+ * so does every byte that is not part of well-formed UTF-8.  Flags:
  */
+#define SINK_TEXT_UTF8		0x01	/* keep non-ASCII characters; without
+					   it each one becomes '?' */
+#define SINK_TEXT_NOSPACE	0x02	/* a space becomes '?' (names, whose
+					   columns are split on spaces) */
+
+/*
+ * SINK_TEXT_UTF8 when the character set of the environment's LC_CTYPE
+ * (LC_ALL, LC_CTYPE, LANG) is UTF-8, else 0: in any other locale,
+ * including C and POSIX, a terminal may read the bytes of UTF-8 as
+ * something else (0x9b is CSI in ISO 8859 terminals).  Decided once, on
+ * the first call, without changing the program's locale.
+ */
+int			 sink_text_locale(void);
+
+/* Write s to fp as above; returns the terminal columns written. */
+size_t			 sink_text_write(FILE *fp, const char *s, int flags);
+
+/*
+ * Copy s into buf (len bytes, NUL-terminated) as above, whole characters
+ * only, up to maxcols terminal columns; returns the columns copied.
+ */
+size_t			 sink_text_clip(char *buf, size_t len, const char *s,
+			    size_t maxcols, int flags);
+
+/* sink_text_write(fp, s, sink_text_locale()): free text on a terminal. */
 void			 sink_text_print(FILE *fp, const char *s);
 
 /* One text line for an alert (unassigned.h), as text mode writes it. */
