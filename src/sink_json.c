@@ -22,6 +22,7 @@ static int	sink_json_alert(struct sink *, const struct unassigned_alert *);
 static void	sink_json_unassigned(FILE *, const struct report *);
 static void	sink_json_endpoint(FILE *, const struct unassigned_endpoint *);
 static void	sink_json_unofficial(FILE *, const char *);
+static void	sink_json_registry_fields(FILE *, const struct sink_meta *);
 
 const struct sink_ops sink_json_ops = {
 	.name = "json",
@@ -110,6 +111,47 @@ sink_json_alert(struct sink *s, const struct unassigned_alert *al)
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }
 
+/*
+ * The registry in use, as the meta record gives it:
+ * "registry" and "registry_date" are the source on top (the last loaded)
+ * and its own date, never another source's; "registry_sources" lists
+ * every source in load order with its own date and the entries it gives.
+ */
+static void
+sink_json_registry_fields(FILE *fp, const struct sink_meta *m)
+{
+	const struct registry_source	*top = NULL, *src;
+	size_t				 i;
+
+	if (m->registry_nsources > 0)
+		top = &m->registry_sources[m->registry_nsources - 1];
+	fputs("\"registry\":\"", fp);
+	json_write_string(fp, top != NULL ? top->name : "(none)");
+	fputs("\",\"registry_date\":", fp);
+	if (top != NULL && top->date != NULL) {
+		fputc('"', fp);
+		json_write_string(fp, top->date);
+		fputc('"', fp);
+	} else
+		fputs("null", fp);
+	fprintf(fp, ",\"registry_entries\":%zu,\"registry_sources\":[",
+	    m->registry_entries);
+	for (i = 0; i < m->registry_nsources; i++) {
+		src = &m->registry_sources[i];
+		fputs(i > 0 ? ",{\"source\":\"" : "{\"source\":\"", fp);
+		json_write_string(fp, src->name);
+		fputs("\",\"date\":", fp);
+		if (src->date != NULL) {
+			fputc('"', fp);
+			json_write_string(fp, src->date);
+			fputc('"', fp);
+		} else
+			fputs("null", fp);
+		fprintf(fp, ",\"entries\":%zu}", src->entries);
+	}
+	fputc(']', fp);
+}
+
 static int
 sink_json_open(struct sink *s)
 {
@@ -118,16 +160,9 @@ sink_json_open(struct sink *s)
 	fprintf(s->fp, "{\"type\":\"meta\",\"schema\":%d,"
 	    "\"program\":\"portclass\",\"version\":\"", SINK_JSON_SCHEMA);
 	json_write_string(s->fp, m->version);
-	fputs("\",\"registry\":\"", s->fp);
-	json_write_string(s->fp, m->registry_source);
-	fputs("\",\"registry_date\":", s->fp);
-	if (m->registry_date != NULL) {
-		fputc('"', s->fp);
-		json_write_string(s->fp, m->registry_date);
-		fputc('"', s->fp);
-	} else
-		fputs("null", s->fp);
-	fprintf(s->fp, ",\"registry_entries\":%zu}\n", m->registry_entries);
+	fputs("\",", s->fp);
+	sink_json_registry_fields(s->fp, m);
+	fputs("}\n", s->fp);
 	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
 }
 

@@ -60,8 +60,24 @@ sink_text_open(struct sink *s)
 	fd = fileno(s->fp);
 	st->tty = fd >= 0 && isatty(fd);
 	s->priv = st;
-	return (0);
+	/* Where the names come from, every source with its own date. */
+	fputs("registry: ", s->fp);
+	sink_text_sources(s->fp, s->meta);
+	fputs("\n\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
 }
+
+void
+sink_text_sources(FILE *fp, const struct sink_meta *m)
+{
+	char	*text;
+
+	text = registry_sources_text(m->registry_sources,
+	    m->registry_nsources);
+	sink_text_print(fp, text);
+	free(text);
+}
+
 
 static void
 sink_text_time(int64_t t, char *buf, size_t len)

@@ -15,10 +15,16 @@
 #include "portclass/sink.h"
 #include "report_fixture.h"
 
+/* The embedded registry under a file without a date. */
+static const struct registry_source sources[2] = {
+	{ "embedded IANA CSV", "2026-04-09", 40 },
+	{ "reg\"file.csv", NULL, 2 },
+};
+
 static const struct sink_meta meta = {
 	.version = "9.9.9",
-	.registry_source = "reg\"file.csv",
-	.registry_date = "2026-04-09",
+	.registry_sources = sources,
+	.registry_nsources = 2,
 	.registry_entries = 42,
 };
 
@@ -62,7 +68,12 @@ test_json_records(void **state)
 	assert_non_null(strstr(out,
 	    "{\"type\":\"meta\",\"schema\":1,\"program\":\"portclass\","
 	    "\"version\":\"9.9.9\",\"registry\":\"reg\\\"file.csv\","
-	    "\"registry_date\":\"2026-04-09\",\"registry_entries\":42}\n"));
+	    "\"registry_date\":null,\"registry_entries\":42,"
+	    "\"registry_sources\":[{\"source\":\"embedded IANA CSV\","
+	    "\"date\":\"2026-04-09\",\"entries\":40},{\"source\":"
+	    "\"reg\\\"file.csv\",\"date\":null,\"entries\":2}]}\n"));
+	/* No reload: the totals say nothing about one. */
+	assert_null(strstr(out, "registry_reloads"));
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":1,"
 	    "\"synack\":0,\"flow\":9,\"same\":0,\"status\":0,\"range\":0,"
@@ -141,6 +152,24 @@ test_text_table(void **state)
 	free(out);
 }
 
+/* Every source with its own date in the text header. */
+static void
+test_registry_sources(void **state)
+{
+	static const char	 head[] = "registry: embedded IANA CSV (data "
+	    "of 2026-04-09, 40 entries), then reg\"file.csv (no date, 2 "
+	    "entries)\n\nrun report: ";
+	struct report		 r;
+	struct report_row	 rows[3];
+	char			*out;
+
+	(void)state;
+	fixture_report(&r, rows);
+	out = fixture_render("text", &meta, &r, 1);
+	assert_int_equal(strncmp(out, head, strlen(head)), 0);
+	free(out);
+}
+
 static void
 test_human_bytes(void **state)
 {
@@ -176,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_json_records),
 		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_registry_sources),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_sink_find),
 	};

@@ -12,13 +12,17 @@
 
 #include "portclass/report.h"
 
-/* What the sinks may say about the run besides the counts. */
+/*
+ * What the sinks may say about the run besides the counts.  The registry
+ * fields describe the registry in use: a SIGHUP reload replaces them
+ * (run.c).
+ */
 struct sink_meta {
-	const char	*version;
-	const char	*registry_source;
-	const char	*registry_date;		/* may be NULL */
-	size_t		 registry_entries;
-	int		 explain;		/* --explain: show reasons */
+	const char			*version;
+	const struct registry_source	*registry_sources; /* load order */
+	size_t				 registry_nsources;
+	size_t				 registry_entries;
+	int				 explain;	/* --explain: show reasons */
 };
 
 struct sink {
@@ -61,6 +65,12 @@ void			 json_write_string(FILE *fp, const char *s);
  * free text from data files (descriptions) on a terminal.
  */
 void			 sink_text_print(FILE *fp, const char *s);
+
+/*
+ * The registry's sources (registry_sources_text()) on fp, filtered as
+ * sink_text_print() does: for the text header.
+ */
+void			 sink_text_sources(FILE *fp, const struct sink_meta *);
 
 /* One text line for an alert (unassigned.h), as text mode writes it. */
 void			 sink_alert_line(FILE *fp,
