@@ -314,13 +314,13 @@ prom_date_seconds(const char *d)
 /*
  * Where the registry came from: one info series per source, numbered by
  * position in load order, so the series are bounded by the number of
- * registry files (capped by main.c); and the newest date of any source.
+ * registry files (capped by main.c); the newest date of any source; and
+ * how many times a reload replaced the registry.
  */
 static void
 prom_registry(struct prom_buf *b, const struct report *run,
     const struct prom_info *info)
 {
-	(void)run;
 	const struct registry_source	*src;
 	char				*v1, *v2;
 	int64_t				 date, newest = -1;
@@ -351,6 +351,10 @@ prom_registry(struct prom_buf *b, const struct report *run,
 		prom_buf_printf(b, "portclass_registry_date_seconds %"
 		    PRId64 "\n", newest);
 	}
+	prom_buf_family(b, "portclass_registry_reloads_total", "counter",
+	    "Times a SIGHUP reload replaced the registry during the run.");
+	prom_buf_printf(b, "portclass_registry_reloads_total %u\n",
+	    run->registry_reloads);
 }
 
 char *

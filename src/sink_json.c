@@ -23,6 +23,7 @@ static void	sink_json_unassigned(FILE *, const struct report *);
 static void	sink_json_endpoint(FILE *, const struct unassigned_endpoint *);
 static void	sink_json_unofficial(FILE *, const char *);
 static void	sink_json_registry_fields(FILE *, const struct sink_meta *);
+static int	sink_json_registry(struct sink *, int64_t, unsigned int);
 
 const struct sink_ops sink_json_ops = {
 	.name = "json",
@@ -31,6 +32,7 @@ const struct sink_ops sink_json_ops = {
 	.emit = sink_json_emit,
 	.close = sink_json_close,
 	.alert = sink_json_alert,
+	.registry = sink_json_registry,
 };
 
 /* ,"unofficial":"..." when the layer knows the port (unofficial.h). */
@@ -112,7 +114,7 @@ sink_json_alert(struct sink *s, const struct unassigned_alert *al)
 }
 
 /*
- * The registry in use, as the meta record gives it:
+ * The registry in use, as the meta and registry records give it:
  * "registry" and "registry_date" are the source on top (the last loaded)
  * and its own date, never another source's; "registry_sources" lists
  * every source in load order with its own date and the entries it gives.
@@ -162,6 +164,17 @@ sink_json_open(struct sink *s)
 	json_write_string(s->fp, m->version);
 	fputs("\",", s->fp);
 	sink_json_registry_fields(s->fp, m);
+	fputs("}\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
+}
+
+/* A reload replaced the registry: say so where it happened in the stream. */
+static int
+sink_json_registry(struct sink *s, int64_t when, unsigned int reloads)
+{
+	fprintf(s->fp, "{\"type\":\"registry\",\"time\":%" PRId64
+	    ",\"reloads\":%u,", when, reloads);
+	sink_json_registry_fields(s->fp, s->meta);
 	fputs("}\n", s->fp);
 	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
 }
@@ -249,6 +262,9 @@ sink_json_emit(struct sink *s, const struct report *r)
 		    PRIu64 ",\"alerts_suppressed\":%" PRIu64,
 		    r->nunassigned_total, r->unassigned_evicted,
 		    r->unassigned_suppressed);
+	if (r->registry_reloads > 0)
+		fprintf(fp, ",\"registry_reloads\":%u,\"registry_reloaded\":%"
+		    PRId64, r->registry_reloads, r->registry_reloaded);
 	if (r->partial)
 		fputs(",\"partial\":true", fp);
 	fputs("}\n", fp);

@@ -39,6 +39,7 @@ static void	sink_text_name(const char *, char *, size_t);
 static void	sink_text_reasons(FILE *, const struct report_row *);
 static void	sink_text_unassigned(FILE *, const struct report *);
 static int	sink_text_alert(struct sink *, const struct unassigned_alert *);
+static int	sink_text_registry(struct sink *, int64_t, unsigned int);
 
 const struct sink_ops sink_text_ops = {
 	.name = "text",
@@ -47,6 +48,7 @@ const struct sink_ops sink_text_ops = {
 	.emit = sink_text_emit,
 	.close = sink_text_close,
 	.alert = sink_text_alert,
+	.registry = sink_text_registry,
 };
 
 static int
@@ -78,6 +80,19 @@ sink_text_sources(FILE *fp, const struct sink_meta *m)
 	free(text);
 }
 
+/* A reload replaced the registry: one line in the stream, at that point. */
+static int
+sink_text_registry(struct sink *s, int64_t when, unsigned int reloads)
+{
+	char	t[32];
+
+	(void)reloads;
+	sink_text_time(when, t, sizeof(t));
+	fprintf(s->fp, "registry reloaded at %s UTC: ", t);
+	sink_text_sources(s->fp, s->meta);
+	fputs("\n\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
+}
 
 static void
 sink_text_time(int64_t t, char *buf, size_t len)
@@ -304,6 +319,15 @@ sink_text_emit(struct sink *s, const struct report *r)
 	    " evicted\n", r->flows, r->flow_evictions);
 	if (r->has_unassigned)
 		sink_text_unassigned(fp, r);
+	if (r->registry_reloads > 0 && s->meta != NULL) {
+		sink_text_time(r->registry_reloaded, b1, sizeof(b1));
+		fprintf(fp, "registry reloaded %u time%s during the run, last "
+		    "at %s UTC; every row is named by the registry now in "
+		    "use: ", r->registry_reloads,
+		    r->registry_reloads == 1 ? "" : "s", b1);
+		sink_text_sources(fp, s->meta);
+		fputc('\n', fp);
+	}
 	if (r->has_capture)
 		fprintf(fp, "capture: %" PRIu64 " received by filter, %" PRIu64
 		    " dropped by kernel, %" PRIu64 " dropped by interface"

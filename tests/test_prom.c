@@ -266,6 +266,7 @@ test_render_all(void **state)
 	assert_int_equal(value_of(t, "portclass_registry_date_seconds"),
 	    1709164800);
 	assert_int_equal(value_of(t, "portclass_registry_entries"), 42);
+	assert_int_equal(value_of(t, "portclass_registry_reloads_total"), 0);
 	/* No live capture: no capture families at all. */
 	assert_null(strstr(t, "portclass_capture_"));
 	/* The TYPE of a counter names the _total sample itself. */
@@ -397,6 +398,7 @@ test_top_cut_and_capture(void **state)
 	(void)state;
 	make_report(&r, rows);
 	r.nrows = 2;		/* --top 2: https and http:80 left */
+	r.registry_reloads = 3;
 	ci.has_capture_stats = 1;
 	ci.cap_received = 1000;
 	ci.cap_dropped = 7;
@@ -410,6 +412,7 @@ test_top_cut_and_capture(void **state)
 	/* The newest date of any source, not the top one's. */
 	assert_int_equal(value_of(t, "portclass_registry_date_seconds"),
 	    1775692800);
+	assert_int_equal(value_of(t, "portclass_registry_reloads_total"), 3);
 	free(t);
 
 	src[0].date = NULL;

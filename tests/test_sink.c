@@ -152,21 +152,82 @@ test_text_table(void **state)
 	free(out);
 }
 
-/* Every source with its own date in the text header. */
+/* A sink's registry operation on its own, into a string. */
+static char *
+render_reload(const char *name, const struct sink_meta *m, int64_t when,
+    unsigned int reloads)
+{
+	struct sink	 s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	s.ops = sink_find(name);
+	assert_non_null(s.ops);
+	assert_non_null(s.ops->registry);
+	s.fp = open_memstream(&buf, &len);
+	assert_non_null(s.fp);
+	s.meta = m;
+	s.priv = NULL;
+	assert_int_equal(s.ops->registry(&s, when, reloads), 0);
+	fclose(s.fp);
+	return (buf);
+}
+
+/*
+ * Every source with its own date in the text header; a reload as a
+ * record (NDJSON) or a line (text) of its own; the run report says the
+ * registry changed, how often and when last.
+ */
 static void
 test_registry_sources(void **state)
 {
-	static const char	 head[] = "registry: embedded IANA CSV (data "
-	    "of 2026-04-09, 40 entries), then reg\"file.csv (no date, 2 "
-	    "entries)\n\nrun report: ";
-	struct report		 r;
-	struct report_row	 rows[3];
-	char			*out;
+	static const struct registry_source	 hostile[1] = {
+		{ "evil\x1b[2J.services", NULL, 1 },
+	};
+	static const char			 head[] = "registry: "
+	    "embedded IANA CSV (data of 2026-04-09, 40 entries), then "
+	    "reg\"file.csv (no date, 2 entries)\n\nrun report: ";
+	struct sink_meta			 m = meta;
+	struct report				 r;
+	struct report_row			 rows[3];
+	char					*out;
 
 	(void)state;
 	fixture_report(&r, rows);
 	out = fixture_render("text", &meta, &r, 1);
 	assert_int_equal(strncmp(out, head, strlen(head)), 0);
+	assert_null(strstr(out, "reloaded"));
+	free(out);
+
+	/* A reload: the new sources, at that moment. */
+	m.registry_sources = hostile;
+	m.registry_nsources = 1;
+	m.registry_entries = 1;
+	out = render_reload("json", &m, 1795320142, 2);
+	assert_string_equal(out, "{\"type\":\"registry\",\"time\":1795320142,"
+	    "\"reloads\":2,\"registry\":\"evil\\u001b[2J.services\","
+	    "\"registry_date\":null,\"registry_entries\":1,"
+	    "\"registry_sources\":[{\"source\":\"evil\\u001b[2J.services\","
+	    "\"date\":null,\"entries\":1}]}\n");
+	free(out);
+	out = render_reload("text", &m, 1795320142, 2);
+	assert_string_equal(out, "registry reloaded at 2026-11-22 04:02:22 UTC: "
+	    "evil?[2J.services (no date, 1 entries)\n\n");
+	free(out);
+	/* CSV has no place for it: the reload is only logged. */
+	assert_null(sink_find("csv")->registry);
+
+	/* The run report after two reloads. */
+	r.registry_reloads = 2;
+	r.registry_reloaded = 1795320142;
+	out = fixture_render("json", &m, &r, 0);
+	assert_non_null(strstr(out, ",\"registry_reloads\":2,"
+	    "\"registry_reloaded\":1795320142}\n"));
+	free(out);
+	out = fixture_render("text", &m, &r, 0);
+	assert_non_null(strstr(out, "\nregistry reloaded 2 times during the "
+	    "run, last at 2026-11-22 04:02:22 UTC; every row is named by the "
+	    "registry now in use: evil?[2J.services (no date, 1 entries)\n"));
 	free(out);
 }
 

@@ -10,7 +10,8 @@
  *   SIGUSR1          report the run so far now (engine_report_now)
  *   SIGHUP           rebuild the registry as at the start (registry_assemble
  *                    and --map); a broken file keeps the registry in use and
- *                    says why
+ *                    says why, a good reload is told to the sinks and noted
+ *                    in the run reports (engine_registry_reloaded)
  */
 #ifndef PORTCLASS_RUN_H
 #define PORTCLASS_RUN_H

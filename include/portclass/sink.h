@@ -15,7 +15,7 @@
 /*
  * What the sinks may say about the run besides the counts.  The registry
  * fields describe the registry in use: a SIGHUP reload replaces them
- * (run.c).
+ * (run.c) before the sinks' registry operation is called.
  */
 struct sink_meta {
 	const char			*version;
@@ -46,6 +46,14 @@ struct sink_ops {
 	 * error instead.  -1 if the stream failed.
 	 */
 	int		(*alert)(struct sink *, const struct unassigned_alert *);
+	/*
+	 * The registry was reloaded (SIGHUP) at when (wall clock, Unix
+	 * seconds), the reloads-th time in this run; s->meta describes the
+	 * new one.  NULL: the sink says nothing (the reload is logged on
+	 * standard error anyway).  -1 if the stream failed.
+	 */
+	int		(*registry)(struct sink *, int64_t when,
+			    unsigned int reloads);
 };
 
 /* The sink called name ("text", "json"), or NULL. */
@@ -68,7 +76,7 @@ void			 sink_text_print(FILE *fp, const char *s);
 
 /*
  * The registry's sources (registry_sources_text()) on fp, filtered as
- * sink_text_print() does: for the text header.
+ * sink_text_print() does: for the text header, reload line and report.
  */
 void			 sink_text_sources(FILE *fp, const struct sink_meta *);
 
