@@ -62,6 +62,8 @@ struct engine {
 	struct engine_capstats	 cap_mark;	/* at the last interval cut */
 	struct unassigned	*ua;		/* NULL unless tracking */
 	struct engine_flowstats	 wflows;	/* workers', at the last collect */
+	unsigned int		 reloads;	/* registry reloads (SIGHUP) */
+	int64_t			 reloaded;	/* the last one, wall clock */
 };
 
 static const uint8_t engine_decode_counter[] = {
@@ -166,6 +168,10 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 	r.guess_evictions = fs.guess_evictions;
 	r.files_failed = files_failed;
 	r.partial = partial;
+	if (scope == REPORT_RUN) {
+		r.registry_reloads = e->reloads;
+		r.registry_reloaded = e->reloaded;
+	}
 	if (e->ua != NULL && e->cfg.track_unassigned && scope == REPORT_RUN)
 		report_add_unassigned(&r, e->ua, top);
 	if (e->cfg.capstats != NULL &&
@@ -303,6 +309,23 @@ engine_set_registry(struct engine *e, const struct registry *reg)
 	/* The held guesses are decided by the registry they came under. */
 	engine_settle(e);
 	e->cfg.reg = reg;
+}
+
+void
+engine_registry_reloaded(struct engine *e, int64_t now)
+{
+	size_t	i;
+
+	e->reloads++;
+	e->reloaded = now;
+	for (i = 0; i < e->cfg.nsinks; i++) {
+		if (e->cfg.sinks[i].ops->registry == NULL)
+			continue;
+		if (e->cfg.sinks[i].ops->registry(&e->cfg.sinks[i], now,
+		    e->reloads) == -1)
+			e->sink_failed = 1;
+	}
+	engine_publish(e, 0);
 }
 
 /*

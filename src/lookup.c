@@ -173,34 +173,41 @@ lookup_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "registry", required_argument, NULL, 'R' },
+		{ "add-registry", required_argument, NULL, 'A' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*files[LOOKUP_MAX_FILES], *map = NULL;
-	struct registry	*reg;
-	char		 errbuf[PC_ERRBUF_SIZE];
-	const char	*date;
-	size_t		 nfiles = 0, i;
-	int		 ch, status = 0, rv;
+	const char			*files[LOOKUP_MAX_FILES], *map = NULL;
+	struct registry			*reg;
+	struct registry_spec		 spec;
+	const struct registry_source	*src;
+	char				 errbuf[PC_ERRBUF_SIZE];
+	char				*text;
+	size_t				 nfiles = 0, nsrc;
+	int				 ch, status = 0, rv, replace = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'R':
+		case 'A':
 			if (nfiles == LOOKUP_MAX_FILES) {
-				log_warnx("--registry: at most %d files",
-				    LOOKUP_MAX_FILES);
+				log_warnx("--registry, --add-registry: at most "
+				    "%d files", LOOKUP_MAX_FILES);
 				return (2);
 			}
 			files[nfiles++] = optarg;
+			if (ch == 'R')
+				replace = 1;
 			break;
 		case 'm':
 			map = optarg;
 			break;
 		case 'h':
 			printf("usage: portclass lookup [--registry file]... "
-			    "[--map file] query...\n"
+			    "[--add-registry file]...\n"
+			    "                        [--map file] query...\n"
 			    "  query: PORT, PORT/PROTO, LO-HI[/PROTO], or a "
 			    "service name\n");
 			return (0);
@@ -212,12 +219,12 @@ lookup_main(int argc, char **argv)
 		log_warnx("lookup: give a port, a range or a service name");
 		return (2);
 	}
-	reg = registry_new();
-	if (nfiles == 0 && registry_load_default(reg, errbuf) == -1)
+	memset(&spec, 0, sizeof(spec));
+	spec.embedded = !replace;
+	spec.files = files;
+	spec.nfiles = nfiles;
+	if ((reg = registry_assemble(&spec, errbuf)) == NULL)
 		goto fail;
-	for (i = 0; i < nfiles; i++)
-		if (registry_load_file(reg, files[i], errbuf) == -1)
-			goto fail;
 	if (map != NULL && sitemap_load_file(reg, map, errbuf) == -1)
 		goto fail;
 	for (; optind < argc; optind++) {
@@ -228,10 +235,13 @@ lookup_main(int argc, char **argv)
 		} else if (rv == 1 && status == 0)
 			status = 1;
 	}
-	date = registry_date(reg);
-	printf("registry: %s, data of %s\nunofficial uses: %s, %s\n",
-	    registry_source(reg), date != NULL ? date : "unknown date",
-	    UNOFFICIAL_SOURCE, UNOFFICIAL_DATE);
+	src = registry_sources(reg, &nsrc);
+	text = registry_sources_text(src, nsrc);
+	fputs("registry: ", stdout);
+	sink_text_print(stdout, text);
+	printf("\nunofficial uses: %s, %s\n", UNOFFICIAL_SOURCE,
+	    UNOFFICIAL_DATE);
+	free(text);
 	registry_free(reg);
 	return (status);
 fail:

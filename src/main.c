@@ -42,6 +42,7 @@
 
 enum {
 	OPT_REGISTRY = 256,
+	OPT_ADD_REGISTRY,
 	OPT_TOP,
 	OPT_FLOWS,
 	OPT_FORMAT,
@@ -69,8 +70,10 @@ struct options {
 	size_t		 nfiles;
 	const char	*ifaces[MAX_INPUTS];
 	size_t		 nifaces;
+	/* --registry and --add-registry files, in the order given. */
 	const char	*registries[MAX_INPUTS];
 	size_t		 nregistries;
+	int		 replace;	/* a --registry: no embedded registry */
 	const char	*format;
 	const char	*output;
 	char		*filter;
@@ -118,7 +121,8 @@ usage(int status)
 
 	fprintf(fp,
 "usage: portclass [-DhpVv] [-r file]... [-i interface]... [-s snaplen]\n"
-"                 [-B kib] [--registry file]... [-t seconds]\n"
+"                 [-B kib] [--registry file]... [--add-registry file]...\n"
+"                 [-t seconds]\n"
 "                 [--clock wall|packet] [--top n] [--flows n]\n"
 "                 [--listeners n]\n"
 "                 [-F text|json|csv] [-o file] [--listen [addr:]port]\n"
@@ -127,7 +131,8 @@ usage(int status)
 "                 [--map file] [--threads n]\n"
 "                 [--workers n]"
 "                 [expression]\n"
-"       portclass lookup [--registry file]... [--map file] query...\n");
+"       portclass lookup [--registry file]... [--add-registry file]...\n"
+"                 [--map file] query...\n");
 	if (status != 0)
 		exit(status);
 	fprintf(fp,
@@ -168,6 +173,10 @@ usage(int status)
 "  --registry FILE  load FILE (IANA CSV, IANA port-numbers text, or\n"
 "                   services(5)) instead of the embedded IANA registry;\n"
 "                   repeat to overlay files, later ones win\n"
+"  --add-registry FILE\n"
+"                   load FILE on top of the embedded IANA registry (or\n"
+"                   of the --registry files): ports FILE does not name\n"
+"                   keep their IANA names; repeat, later ones win\n"
 "  --map FILE       site names: lines \"8080/tcp my-app \\\"text\\\"\"\n"
 "                   (status local)\n"
 "  lookup QUERY...  the registry's answer for 3306/tcp, mysql or\n"
@@ -190,7 +199,7 @@ usage(int status)
 "                   shares the flows among (PACKET_FANOUT; default 1)\n"
 "  -v               more messages on standard error\n"
 "  -V, --version    print the versions of portclass and libpcap, and\n"
-"                   the date of the embedded registry, then exit\n"
+"                   the date and size of the embedded registry, then exit\n"
 "  -h, --help       print this help and exit\n"
 "\n"
 "Reading files with standard error on a terminal shows a progress line.\n"
@@ -246,6 +255,7 @@ main_parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "registry", required_argument, NULL, OPT_REGISTRY },
+		{ "add-registry", required_argument, NULL, OPT_ADD_REGISTRY },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
 		{ "listeners", required_argument, NULL, OPT_LISTENERS },
@@ -351,10 +361,13 @@ main_parse(int argc, char **argv, struct options *o)
 			}
 			break;
 		case OPT_REGISTRY:
+		case OPT_ADD_REGISTRY:
 			if (o->nregistries == MAX_INPUTS)
-				fatalx("--registry: at most %d files",
-				    MAX_INPUTS);
+				fatalx("--registry, --add-registry: at most "
+				    "%d files", MAX_INPUTS);
 			o->registries[o->nregistries++] = optarg;
+			if (ch == OPT_REGISTRY)
+				o->replace = 1;
 			break;
 		case 't':
 			o->interval = main_number("-t", optarg, 1, 31622400);
@@ -430,20 +443,25 @@ main_parse(int argc, char **argv, struct options *o)
 		o->interval = o->nifaces > 0 ? MAIN_LIVE_INTERVAL : 0;
 }
 
-/* Version of portclass, of libpcap, and the date of the embedded data. */
+/*
+ * Version of portclass, of libpcap, and the date of the embedded data:
+ * what the binary carries, whatever registry files a run would add.
+ */
 static void
 main_version(void)
 {
-	struct registry	*reg = registry_new();
-	char		 errbuf[PC_ERRBUF_SIZE];
-	const char	*date = NULL;
+	static const struct registry_spec	 spec = { .embedded = 1 };
+	struct registry				*reg;
+	const struct registry_source		*src = NULL;
+	char					 errbuf[PC_ERRBUF_SIZE];
+	size_t					 n = 0;
 
-	if (registry_load_default(reg, errbuf) == 0)
-		date = registry_date(reg);
+	if ((reg = registry_assemble(&spec, errbuf)) != NULL)
+		src = registry_sources(reg, &n);
 	printf("portclass %s\n%s\nembedded registry: IANA service names and "
 	    "port numbers, data of %s, %zu entries\n", PORTCLASS_VERSION,
-	    capture_lib_version(), date != NULL ? date : "unknown date",
-	    registry_count(reg));
+	    capture_lib_version(), n > 0 && src[0].date != NULL ?
+	    src[0].date : "unknown date", n > 0 ? src[0].entries : 0);
 	registry_free(reg);
 	exit(0);
 }
@@ -460,8 +478,8 @@ main_publish(void *ctx, const struct report *r)
 	memset(&info, 0, sizeof(info));
 	info.version = PORTCLASS_VERSION;
 	info.libpcap_version = capture_lib_version();
-	info.registry_source = mm->meta->registry_source;
-	info.registry_date = mm->meta->registry_date;
+	info.registry_sources = mm->meta->registry_sources;
+	info.registry_nsources = mm->meta->registry_nsources;
 	info.registry_entries = mm->meta->registry_entries;
 	if (r->has_capture) {
 		info.has_capture_stats = 1;
@@ -478,6 +496,8 @@ main(int argc, char **argv)
 {
 	struct options			 o;
 	struct registry			*reg;
+	struct registry_spec		 spec;
+	const struct registry_source	*src;
 	struct engine			*eng;
 	struct engine_config		 ec;
 	struct sink			 sink;
@@ -488,7 +508,8 @@ main(int argc, char **argv)
 	struct main_metrics		 mm;
 	struct workers			*ws = NULL;
 	char				 errbuf[PC_ERRBUF_SIZE];
-	size_t				 i, failed = 0;
+	char				*text;
+	size_t				 i, nsrc, failed = 0;
 	FILE				*out = stdout;
 	int				 status = 0;
 
@@ -503,21 +524,20 @@ main(int argc, char **argv)
 		return (0);
 	}
 
-	reg = registry_new();
-	if (o.nregistries == 0) {
-		if (registry_load_default(reg, errbuf) == -1)
-			fatalx("%s", errbuf);
-	}
-	for (i = 0; i < o.nregistries; i++) {
-		if (registry_load_file(reg, o.registries[i], errbuf) == -1)
-			fatalx("%s", errbuf);
-	}
+	memset(&spec, 0, sizeof(spec));
+	spec.embedded = !o.replace;
+	spec.files = o.registries;
+	spec.nfiles = o.nregistries;
+	if ((reg = registry_assemble(&spec, errbuf)) == NULL)
+		fatalx("%s", errbuf);
 	if (o.map != NULL && sitemap_load_file(reg, o.map, errbuf) == -1)
 		fatalx("%s", errbuf);
 	/* Built now, in the main thread, before any report needs it. */
 	(void)unofficial_default();
-	log_info("registry: %zu entries from %s", registry_count(reg),
-	    registry_source(reg));
+	src = registry_sources(reg, &nsrc);
+	text = registry_sources_text(src, nsrc);
+	log_info("registry: %zu entries from %s", registry_count(reg), text);
+	free(text);
 
 	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL)
 		fatal("%s", o.output);
@@ -553,10 +573,9 @@ main(int argc, char **argv)
 		fatalx("%s", errbuf);
 	run_signals();
 
+	memset(&meta, 0, sizeof(meta));
 	meta.version = PORTCLASS_VERSION;
-	meta.registry_source = registry_source(reg);
-	meta.registry_date = registry_date(reg);
-	meta.registry_entries = registry_count(reg);
+	run_meta_registry(&meta, reg);
 	meta.explain = o.explain;
 	sink.ops = sink_find(o.format);
 	sink.fp = out;
@@ -578,8 +597,7 @@ main(int argc, char **argv)
 	rc.filter = o.filter;
 	rc.threads = (int)o.threads;
 	rc.reg = &reg;
-	rc.registries = o.registries;
-	rc.nregistries = o.nregistries;
+	rc.spec = &spec;
 	rc.meta = &meta;
 	rc.map = o.map;
 

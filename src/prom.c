@@ -78,6 +78,8 @@ static size_t	prom_fold(struct prom_series *, size_t, size_t, size_t *);
 static void	prom_series_out(struct prom_buf *, const char *,
 		    const struct prom_series *, size_t, int);
 static int64_t	prom_date_seconds(const char *);
+static void	prom_registry(struct prom_buf *, const struct report *,
+		    const struct prom_info *);
 
 static void
 prom_buf_printf(struct prom_buf *b, const char *fmt, ...)
@@ -321,6 +323,52 @@ prom_date_seconds(const char *d)
 	return (days * 86400);
 }
 
+/*
+ * Where the registry came from: one info series per source, numbered by
+ * position in load order, so the series are bounded by the number of
+ * registry files (capped by main.c); the newest date of any source; and
+ * how many times a reload replaced the registry.
+ */
+static void
+prom_registry(struct prom_buf *b, const struct report *run,
+    const struct prom_info *info)
+{
+	const struct registry_source	*src;
+	char				*v1, *v2;
+	int64_t				 date, newest = -1;
+	size_t				 i;
+
+	prom_buf_family(b, "portclass_registry_entries", "gauge",
+	    "Assigned or reserved (protocol, port) pairs in the registry.");
+	prom_buf_printf(b, "portclass_registry_entries %zu\n",
+	    info->registry_entries);
+	prom_buf_family(b, "portclass_registry_info", "gauge",
+	    "Always 1; one series per registry source, position 1 loaded "
+	    "first and each later one on top.");
+	for (i = 0; i < info->registry_nsources; i++) {
+		src = &info->registry_sources[i];
+		v1 = prom_escape_label(src->name != NULL ? src->name : "");
+		v2 = prom_escape_label(src->date != NULL ? src->date : "");
+		prom_buf_printf(b, "portclass_registry_info{position=\"%zu\","
+		    "source=\"%s\",date=\"%s\"} 1\n", i + 1, v1, v2);
+		free(v1);
+		free(v2);
+		if ((date = prom_date_seconds(src->date)) > newest)
+			newest = date;
+	}
+	if (newest >= 0) {
+		prom_buf_family(b, "portclass_registry_date_seconds",
+		    "gauge", "Newest date in the registry data, of any "
+		    "source, as Unix time.");
+		prom_buf_printf(b, "portclass_registry_date_seconds %"
+		    PRId64 "\n", newest);
+	}
+	prom_buf_family(b, "portclass_registry_reloads_total", "counter",
+	    "Times a SIGHUP reload replaced the registry during the run.");
+	prom_buf_printf(b, "portclass_registry_reloads_total %u\n",
+	    run->registry_reloads);
+}
+
 char *
 prom_render(const struct report *run, const struct prom_info *info,
     size_t max_series, size_t *lenp)
@@ -331,7 +379,6 @@ prom_render(const struct report *run, const struct prom_info *info,
 	struct counter_pair	 cut;
 	size_t			 i, n = 0, folded = 0;
 	char			*v1, *v2;
-	int64_t			 date;
 
 	b.cap = 4096;
 	b.p = xmalloc(b.cap);
@@ -459,27 +506,7 @@ prom_render(const struct report *run, const struct prom_info *info,
 		    PRIu64 "\n", info->cap_ifdropped);
 	}
 
-	prom_buf_family(&b, "portclass_registry_entries", "gauge",
-	    "Assigned or reserved (protocol, port) pairs in the registry.");
-	prom_buf_printf(&b, "portclass_registry_entries %zu\n",
-	    info->registry_entries);
-	v1 = prom_escape_label(info->registry_source != NULL ?
-	    info->registry_source : "");
-	v2 = prom_escape_label(info->registry_date != NULL ?
-	    info->registry_date : "");
-	prom_buf_family(&b, "portclass_registry_info", "gauge",
-	    "Always 1; the labels say where the registry came from.");
-	prom_buf_printf(&b, "portclass_registry_info{source=\"%s\","
-	    "date=\"%s\"} 1\n", v1, v2);
-	free(v1);
-	free(v2);
-	if ((date = prom_date_seconds(info->registry_date)) >= 0) {
-		prom_buf_family(&b, "portclass_registry_date_seconds",
-		    "gauge", "Newest date in the registry data, as Unix "
-		    "time.");
-		prom_buf_printf(&b, "portclass_registry_date_seconds %"
-		    PRId64 "\n", date);
-	}
+	prom_registry(&b, run, info);
 
 	for (i = 0; i < n; i++)
 		free(s[i].service);

@@ -7,6 +7,9 @@
  * not touched.  Then the rows are resolved port by port (assigned beats
  * reserved beats unassigned, names kept in file order) and merged: every
  * (protocol, port) the file mentions replaces what the registry held.
+ * Each load that succeeds is kept as a source with its own name and date,
+ * and every entry remembers its source, so that each source can say how
+ * many entries it still gives after later loads replaced some.
  *
  * Only assigned and reserved ports are stored, in one uthash table keyed by
  * a 4-byte (port, protocol, pad) key with a multiplicative hash and buckets
@@ -90,10 +93,14 @@ registry_hash(const void *keyptr)
 #define REGISTRY_P_SCTP		(1U << PC_PROTO_SCTP)
 #define REGISTRY_P_DCCP		(1U << PC_PROTO_DCCP)
 
+/* The source of an entry that no load set: a local name (--map). */
+#define REGISTRY_SRC_LOCAL	UINT32_MAX
+
 struct registry_entry {
 	struct service		 svc;
 	const char		**names;	/* svc.names, writable */
 	struct registry_key	 key;
+	uint32_t		 src;		/* index in sources, or _LOCAL */
 	UT_hash_handle		 hh;
 };
 
@@ -118,8 +125,9 @@ struct registry {
 	 */
 	uint8_t			*status;	/* [proto * NPORTS + port] */
 	struct registry_arena	 arena;
-	const char		*source;
-	char			 date[11];	/* YYYY-MM-DD or "" */
+	/* One per successful load; names and dates live in the arena. */
+	struct registry_source	*sources;
+	size_t			 nsources, srccap;
 };
 
 /* One parsed row: a name (or none) on a port range for some protocols. */
@@ -833,6 +841,43 @@ registry_find(const struct registry *reg, unsigned int proto, uint16_t port)
 	return (e);
 }
 
+/*
+ * Note a successful load as a source (its name and date copied), before
+ * its entries are added; returns its index for them.
+ */
+static uint32_t
+registry_source_add(struct registry *reg, const char *name,
+    const char *date)
+{
+	struct registry_source	*src;
+
+	if (reg->nsources == REGISTRY_SRC_LOCAL)
+		fatalx("registry: too many sources");
+	if (reg->nsources == reg->srccap) {
+		reg->srccap = reg->srccap == 0 ? 4 : reg->srccap * 2;
+		reg->sources = xreallocarray(reg->sources, reg->srccap,
+		    sizeof(*reg->sources));
+	}
+	src = &reg->sources[reg->nsources];
+	src->name = registry_arena_strndup(&reg->arena, name, strlen(name));
+	src->date = date != NULL && date[0] != '\0' ?
+	    registry_arena_strndup(&reg->arena, date, strlen(date)) : NULL;
+	src->entries = 0;
+	return ((uint32_t)reg->nsources++);
+}
+
+/*
+ * Take an entry out of the table, for a later load or a local name that
+ * replaces it; it stays in the arena.  Its source holds one entry less.
+ */
+static void
+registry_drop(struct registry *reg, struct registry_entry *e)
+{
+	HASH_DEL(reg->table, e);
+	if (e->src != REGISTRY_SRC_LOCAL)
+		reg->sources[e->src].entries--;
+}
+
 /* RFC 6335 section 6: the range a port number falls in. */
 static unsigned int
 registry_range(uint16_t port)
@@ -892,7 +937,7 @@ registry_index(struct registry *reg)
  * file mentions, nnames[] how many names the winner may carry.
  */
 static void
-registry_merge(struct registry *reg, struct registry_load *ld)
+registry_merge(struct registry *reg, struct registry_load *ld, uint32_t src)
 {
 	int8_t			*best;
 	uint32_t		*nnames;
@@ -932,13 +977,15 @@ registry_merge(struct registry *reg, struct registry_load *ld)
 		proto = (unsigned int)(idx / REGISTRY_NPORTS);
 		port = (unsigned int)(idx % REGISTRY_NPORTS);
 		if ((e = registry_find(reg, proto, (uint16_t)port)) != NULL)
-			HASH_DEL(reg->table, e);	/* stays in the arena */
+			registry_drop(reg, e);
 		if (best[idx] < REGISTRY_RANK_RESERVED)
 			continue;
 		e = registry_arena_alloc(&reg->arena, sizeof(*e));
 		memset(e, 0, sizeof(*e));
 		e->key.port = (uint16_t)port;
 		e->key.proto = (uint8_t)proto;
+		e->src = src;
+		reg->sources[src].entries++;
 		e->svc.port = (uint16_t)port;
 		e->svc.proto = (uint8_t)proto;
 		e->svc.status = best[idx] == REGISTRY_RANK_ASSIGNED ?
@@ -1017,6 +1064,7 @@ registry_free(struct registry *reg)
 		return;
 	HASH_CLEAR(hh, reg->table);
 	registry_arena_free(&reg->arena);
+	free(reg->sources);
 	free(reg->status);
 	free(reg);
 }
@@ -1042,13 +1090,9 @@ registry_load_buffer(struct registry *reg, const char *name, const char *buf,
 		rv = registry_parse_csv(&ld, buf, len);
 	else
 		rv = registry_parse_lines(&ld, buf, len, fmt);
-	if (rv == 0) {
-		registry_merge(reg, &ld);
-		reg->source = registry_arena_strndup(&reg->arena, ld.name,
-		    strlen(ld.name));
-		if (ld.date[0] != '\0')
-			memcpy(reg->date, ld.date, sizeof(reg->date));
-	}
+	if (rv == 0)
+		registry_merge(reg, &ld, registry_source_add(reg, ld.name,
+		    ld.date));
 	free(ld.rows);
 	registry_arena_free(&ld.scratch);
 	return (rv);
@@ -1170,6 +1214,7 @@ registry_load_image(struct registry *reg, const struct registry_image *img,
 	const char				**names = NULL;
 	size_t					 i;
 	unsigned int				 port;
+	uint32_t				 src;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.name = name;
@@ -1189,17 +1234,19 @@ registry_load_image(struct registry *reg, const struct registry_image *img,
 				e = registry_find(reg, ir->proto,
 				    (uint16_t)port);
 				if (e != NULL)
-					HASH_DEL(reg->table, e);
+					registry_drop(reg, e);
 			}
 		}
 		for (i = 0; i < img->nentries; i++) {
 			ie = &img->entries[i];
 			e = registry_find(reg, ie->proto, ie->port);
 			if (e != NULL)
-				HASH_DEL(reg->table, e);
+				registry_drop(reg, e);
 		}
 	}
 
+	src = registry_source_add(reg, name, img->date);
+	reg->sources[src].entries = img->nentries;
 	if (img->nnames > 0) {
 		names = registry_arena_alloc(&reg->arena,
 		    img->nnames * sizeof(*names));
@@ -1216,7 +1263,8 @@ registry_load_image(struct registry *reg, const struct registry_image *img,
 		*e = (struct registry_entry){
 			.key = { .port = ie->port, .proto = ie->proto },
 			.svc = { .port = ie->port, .proto = ie->proto,
-			    .status = ie->status }
+			    .status = ie->status },
+			.src = src
 		};
 		if (ie->nnames > 0) {
 			e->names = names + ie->first;
@@ -1229,9 +1277,6 @@ registry_load_image(struct registry *reg, const struct registry_image *img,
 		HASH_ADD(hh, reg->table, key, sizeof(e->key), e);
 	}
 	registry_index(reg);
-	reg->source = registry_arena_strndup(&reg->arena, name, strlen(name));
-	if (img->date[0] != '\0')
-		memcpy(reg->date, img->date, sizeof(reg->date));
 	return (0);
 }
 
@@ -1302,11 +1347,12 @@ registry_add_local(struct registry *reg, unsigned int proto, uint16_t port,
 	if (proto >= REGISTRY_NPROTO)
 		return (-1);
 	if ((e = registry_find(reg, proto, port)) != NULL)
-		HASH_DEL(reg->table, e);	/* stays in the arena */
+		registry_drop(reg, e);
 	e = registry_arena_alloc(&reg->arena, sizeof(*e));
 	memset(e, 0, sizeof(*e));
 	e->key.port = port;
 	e->key.proto = (uint8_t)proto;
+	e->src = REGISTRY_SRC_LOCAL;
 	e->svc.port = port;
 	e->svc.proto = (uint8_t)proto;
 	e->svc.status = REG_LOCAL;
@@ -1329,14 +1375,33 @@ registry_count(const struct registry *reg)
 	return (HASH_COUNT(reg->table));
 }
 
-const char *
-registry_source(const struct registry *reg)
+const struct registry_source *
+registry_sources(const struct registry *reg, size_t *np)
 {
-	return (reg->source != NULL ? reg->source : "(none)");
+	*np = reg->nsources;
+	return (reg->sources);
 }
 
-const char *
-registry_date(const struct registry *reg)
+char *
+registry_sources_text(const struct registry_source *src, size_t n)
 {
-	return (reg->date[0] != '\0' ? reg->date : NULL);
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	if (n == 0)
+		fputs("(none)", fp);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s%s (", i > 0 ? ", then " : "", src[i].name);
+		if (src[i].date != NULL)
+			fprintf(fp, "data of %s", src[i].date);
+		else
+			fputs("no date", fp);
+		fprintf(fp, ", %zu entries)", src[i].entries);
+	}
+	if (fclose(fp) != 0)
+		fatal("open_memstream");
+	return (buf);
 }

@@ -1,5 +1,6 @@
 /*
- * registry_default.c - the IANA registry compiled into the program.
+ * registry_default.c - the IANA registry compiled into the program, and
+ * the registry a run is built from: that one, files, or both.
  *
  * The build resolves data/service-names-port-numbers.csv with the registry
  * code itself (tools/regimage.c) and compiles the result in as constant
@@ -27,4 +28,22 @@ registry_load_default(struct registry *reg, char *errbuf)
 	img.poollen = registry_default_poollen;
 	img.date = registry_default_date;
 	return (registry_load_image(reg, &img, "embedded IANA CSV", errbuf));
+}
+
+struct registry *
+registry_assemble(const struct registry_spec *spec, char *errbuf)
+{
+	struct registry	*reg;
+	size_t		 i;
+
+	reg = registry_new();
+	if (spec->embedded && registry_load_default(reg, errbuf) == -1)
+		goto fail;
+	for (i = 0; i < spec->nfiles; i++)
+		if (registry_load_file(reg, spec->files[i], errbuf) == -1)
+			goto fail;
+	return (reg);
+fail:
+	registry_free(reg);
+	return (NULL);
 }

@@ -140,31 +140,43 @@ run_now_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* The registry fields of the sinks' meta, from reg. */
+void
+run_meta_registry(struct sink_meta *meta, const struct registry *reg)
+{
+	meta->registry_sources = registry_sources(reg,
+	    &meta->registry_nsources);
+	meta->registry_entries = registry_count(reg);
+}
+
 /*
  * Build the new registry completely, then swap it in between frames; on
- * any error the registry in use stays, and the reason is logged.
+ * any error the registry in use stays, and the reason is logged.  A
+ * reload that worked is told to the sinks and counted for the run
+ * reports, since rows counted before it are named by the new registry.
  */
 static void
 run_reload(struct run_config *rc)
 {
-	char		 errbuf[PC_ERRBUF_SIZE];
-	struct registry	*nr, *old;
-	size_t		 i;
-	int		 ok = 1;
+	char				 errbuf[PC_ERRBUF_SIZE];
+	struct registry			*nr, *old;
+	const struct registry_source	*src;
+	size_t				 nsrc;
+	char				*text;
 
-	nr = registry_new();
-	if (rc->nregistries == 0)
-		ok = registry_load_default(nr, errbuf) == 0;
-	for (i = 0; ok && i < rc->nregistries; i++)
-		ok = registry_load_file(nr, rc->registries[i], errbuf) == 0;
+	nr = registry_assemble(rc->spec, errbuf);
 	/* The site's names (--map) go on top again. */
-	if (ok && rc->map != NULL)
-		ok = sitemap_load_file(nr, rc->map, errbuf) >= 0;
-	if (!ok) {
-		log_warnx("SIGHUP: %s; keeping the registry in use (%zu "
-		    "entries from %s)", errbuf, registry_count(*rc->reg),
-		    registry_source(*rc->reg));
+	if (nr != NULL && rc->map != NULL &&
+	    sitemap_load_file(nr, rc->map, errbuf) == -1) {
 		registry_free(nr);
+		nr = NULL;
+	}
+	if (nr == NULL) {
+		src = registry_sources(*rc->reg, &nsrc);
+		text = registry_sources_text(src, nsrc);
+		log_warnx("SIGHUP: %s; keeping the registry in use (%zu "
+		    "entries from %s)", errbuf, registry_count(*rc->reg), text);
+		free(text);
 		return;
 	}
 	engine_set_registry(rc->eng, nr);
@@ -173,14 +185,15 @@ run_reload(struct run_config *rc)
 		workers_set_registry(rc->workers, nr);
 	old = *rc->reg;
 	*rc->reg = nr;
-	if (rc->meta != NULL) {
-		rc->meta->registry_source = registry_source(nr);
-		rc->meta->registry_date = registry_date(nr);
-		rc->meta->registry_entries = registry_count(nr);
-	}
+	if (rc->meta != NULL)
+		run_meta_registry(rc->meta, nr);
 	registry_free(old);
+	src = registry_sources(nr, &nsrc);
+	text = registry_sources_text(src, nsrc);
 	log_warnx("SIGHUP: registry reloaded: %zu entries from %s",
-	    registry_count(nr), registry_source(nr));
+	    registry_count(nr), text);
+	free(text);
+	engine_registry_reloaded(rc->eng, run_now_ms() / 1000);
 }
 
 /* Act on SIGHUP and SIGUSR1, and on the clock; between frames only. */

@@ -22,6 +22,8 @@ static int	sink_json_alert(struct sink *, const struct unassigned_alert *);
 static void	sink_json_unassigned(FILE *, const struct report *);
 static void	sink_json_endpoint(FILE *, const struct unassigned_endpoint *);
 static void	sink_json_unofficial(FILE *, const struct unofficial_use *);
+static void	sink_json_registry_fields(FILE *, const struct sink_meta *);
+static int	sink_json_registry(struct sink *, int64_t, unsigned int);
 
 const struct sink_ops sink_json_ops = {
 	.name = "json",
@@ -30,6 +32,7 @@ const struct sink_ops sink_json_ops = {
 	.emit = sink_json_emit,
 	.close = sink_json_close,
 	.alert = sink_json_alert,
+	.registry = sink_json_registry,
 };
 
 /*
@@ -116,6 +119,47 @@ sink_json_alert(struct sink *s, const struct unassigned_alert *al)
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }
 
+/*
+ * The registry in use, as the meta and registry records give it:
+ * "registry" and "registry_date" are the source on top (the last loaded)
+ * and its own date, never another source's; "registry_sources" lists
+ * every source in load order with its own date and the entries it gives.
+ */
+static void
+sink_json_registry_fields(FILE *fp, const struct sink_meta *m)
+{
+	const struct registry_source	*top = NULL, *src;
+	size_t				 i;
+
+	if (m->registry_nsources > 0)
+		top = &m->registry_sources[m->registry_nsources - 1];
+	fputs("\"registry\":\"", fp);
+	json_write_string(fp, top != NULL ? top->name : "(none)");
+	fputs("\",\"registry_date\":", fp);
+	if (top != NULL && top->date != NULL) {
+		fputc('"', fp);
+		json_write_string(fp, top->date);
+		fputc('"', fp);
+	} else
+		fputs("null", fp);
+	fprintf(fp, ",\"registry_entries\":%zu,\"registry_sources\":[",
+	    m->registry_entries);
+	for (i = 0; i < m->registry_nsources; i++) {
+		src = &m->registry_sources[i];
+		fputs(i > 0 ? ",{\"source\":\"" : "{\"source\":\"", fp);
+		json_write_string(fp, src->name);
+		fputs("\",\"date\":", fp);
+		if (src->date != NULL) {
+			fputc('"', fp);
+			json_write_string(fp, src->date);
+			fputc('"', fp);
+		} else
+			fputs("null", fp);
+		fprintf(fp, ",\"entries\":%zu}", src->entries);
+	}
+	fputc(']', fp);
+}
+
 static int
 sink_json_open(struct sink *s)
 {
@@ -124,16 +168,20 @@ sink_json_open(struct sink *s)
 	fprintf(s->fp, "{\"type\":\"meta\",\"schema\":%d,"
 	    "\"program\":\"portclass\",\"version\":\"", SINK_JSON_SCHEMA);
 	json_write_string(s->fp, m->version);
-	fputs("\",\"registry\":\"", s->fp);
-	json_write_string(s->fp, m->registry_source);
-	fputs("\",\"registry_date\":", s->fp);
-	if (m->registry_date != NULL) {
-		fputc('"', s->fp);
-		json_write_string(s->fp, m->registry_date);
-		fputc('"', s->fp);
-	} else
-		fputs("null", s->fp);
-	fprintf(s->fp, ",\"registry_entries\":%zu}\n", m->registry_entries);
+	fputs("\",", s->fp);
+	sink_json_registry_fields(s->fp, m);
+	fputs("}\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
+}
+
+/* A reload replaced the registry: say so where it happened in the stream. */
+static int
+sink_json_registry(struct sink *s, int64_t when, unsigned int reloads)
+{
+	fprintf(s->fp, "{\"type\":\"registry\",\"time\":%" PRId64
+	    ",\"reloads\":%u,", when, reloads);
+	sink_json_registry_fields(s->fp, s->meta);
+	fputs("}\n", s->fp);
 	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
 }
 
@@ -224,6 +272,9 @@ sink_json_emit(struct sink *s, const struct report *r)
 		    PRIu64 ",\"alerts_suppressed\":%" PRIu64,
 		    r->nunassigned_total, r->unassigned_evicted,
 		    r->unassigned_suppressed);
+	if (r->registry_reloads > 0)
+		fprintf(fp, ",\"registry_reloads\":%u,\"registry_reloaded\":%"
+		    PRId64, r->registry_reloads, r->registry_reloaded);
 	if (r->partial)
 		fputs(",\"partial\":true", fp);
 	fputs("}\n", fp);

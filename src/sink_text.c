@@ -53,6 +53,7 @@ static void	sink_text_use(FILE *, const struct unofficial_use *);
 static void	sink_text_reasons(FILE *, const struct report_row *);
 static void	sink_text_unassigned(FILE *, const struct report *);
 static int	sink_text_alert(struct sink *, const struct unassigned_alert *);
+static int	sink_text_registry(struct sink *, int64_t, unsigned int);
 
 static pthread_once_t	sink_text_once = PTHREAD_ONCE_INIT;
 static int		sink_text_flags;	/* sink_text_locale() */
@@ -64,6 +65,7 @@ const struct sink_ops sink_text_ops = {
 	.emit = sink_text_emit,
 	.close = sink_text_close,
 	.alert = sink_text_alert,
+	.registry = sink_text_registry,
 };
 
 static int
@@ -77,7 +79,36 @@ sink_text_open(struct sink *s)
 	fd = fileno(s->fp);
 	st->tty = fd >= 0 && isatty(fd);
 	s->priv = st;
-	return (0);
+	/* Where the names come from, every source with its own date. */
+	fputs("registry: ", s->fp);
+	sink_text_sources(s->fp, s->meta);
+	fputs("\n\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
+}
+
+void
+sink_text_sources(FILE *fp, const struct sink_meta *m)
+{
+	char	*text;
+
+	text = registry_sources_text(m->registry_sources,
+	    m->registry_nsources);
+	sink_text_print(fp, text);
+	free(text);
+}
+
+/* A reload replaced the registry: one line in the stream, at that point. */
+static int
+sink_text_registry(struct sink *s, int64_t when, unsigned int reloads)
+{
+	char	t[32];
+
+	(void)reloads;
+	sink_text_time(when, t, sizeof(t));
+	fprintf(s->fp, "registry reloaded at %s UTC: ", t);
+	sink_text_sources(s->fp, s->meta);
+	fputs("\n\n", s->fp);
+	return (fflush(s->fp) == 0 && !ferror(s->fp) ? 0 : -1);
 }
 
 static void
@@ -405,6 +436,15 @@ sink_text_emit(struct sink *s, const struct report *r)
 	    r->candidate_evictions, r->guess_evictions);
 	if (r->has_unassigned)
 		sink_text_unassigned(fp, r);
+	if (r->registry_reloads > 0 && s->meta != NULL) {
+		sink_text_time(r->registry_reloaded, b1, sizeof(b1));
+		fprintf(fp, "registry reloaded %u time%s during the run, last "
+		    "at %s UTC; every row is named by the registry now in "
+		    "use: ", r->registry_reloads,
+		    r->registry_reloads == 1 ? "" : "s", b1);
+		sink_text_sources(fp, s->meta);
+		fputc('\n', fp);
+	}
 	if (r->has_capture)
 		fprintf(fp, "capture: %" PRIu64 " received by filter, %" PRIu64
 		    " dropped by kernel, %" PRIu64 " dropped by interface"

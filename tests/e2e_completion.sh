@@ -32,6 +32,7 @@ for o in $(grep -oE '^ +-[A-Za-z](, --[a-z-]+)?|^ +--[a-z-]+' <<<"$help" |
 done
 grep -qv '^-' <<<"$opts" && fail "non-options offered: $opts"
 [ "$(comp --reg)" = --registry ] || fail "--reg does not complete to --registry"
+[ "$(comp --add)" = --add-registry ] || fail "--add does not complete to --add-registry"
 
 # -F: exactly the formats the help names.
 formats=$(sed -n 's/.*output format: *\([^(]*\).*/\1/p' <<<"$help" |
@@ -53,12 +54,14 @@ done
 has "$ifs" lo "-i ''"
 has "$ifs" any "-i ''"
 
-# Files for -r, -o and --registry.
+# Files for -r, -o, --registry and --add-registry.
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 touch "$d/one.pcap" "$d/two.pcapng" "$d/other.csv"
 [ "$(comp -r "$d/t")" = "$d/two.pcapng" ] || fail "-r file: $(comp -r "$d/t")"
 [ "$(comp --registry "$d/oth")" = "$d/other.csv" ] || fail "--registry file"
+[ "$(comp --add-registry "$d/oth")" = "$d/other.csv" ] || fail "--add-registry file"
+has "$(comp --add-registry x.csv -)" -F "--add-registry x.csv -"
 [ "$(comp -o "$d/on")" = "$d/one.pcap" ] || fail "-o file"
 
 # After the filter starts, nothing; before it, options still come.

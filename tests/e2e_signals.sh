@@ -3,7 +3,9 @@
 # network namespaces: SIGINT in the middle of a stream gives a complete
 # final report and exit 0; SIGUSR1 prints the run so far and the run goes
 # on; SIGHUP reloads the registry, and a broken registry file keeps the
-# old one, says why, and the run goes on.
+# old one, says why, and the run goes on.  A reload that worked is a
+# record of the output at that moment (NDJSON "registry", a text line),
+# and the run report says the registry changed, how often and when last.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -82,6 +84,8 @@ kill -USR1 "$PC_PID"
 pc_wait_for "$tmp/hup.out" '"partial":true' 5
 check "SIGHUP broken file: old names still used, counting went on" \
 	grep -q '"port":8080,"service":"oldname","status":"assigned","packets":7' "$tmp/hup.out"
+check "SIGHUP broken file: no registry record, no reload in the run report" \
+	bash -c "! grep -q -e '\"type\":\"registry\"' -e 'registry_reloads' '$tmp/hup.out'"
 printf 'newname\t8080/udp\n' >"$reg"
 kill -HUP "$PC_PID"
 pc_wait_for "$tmp/hup.err" 'registry reloaded' 5
@@ -91,5 +95,42 @@ pc_stop INT
 check "SIGHUP: exit 0" test $? -eq 0
 check "SIGHUP good file: the final report uses the new name" \
 	grep -q '"scope":"run",.*"port":8080,"service":"newname","status":"assigned","packets":9' "$tmp/hup.out"
+rec=$(grep '^{"type":"registry",' "$tmp/hup.out")
+check "SIGHUP good file: one NDJSON registry record" test "$(grep -c . <<<"$rec")" -eq 1
+check "SIGHUP good file: the record names the new registry" \
+	grep -qE "^\{\"type\":\"registry\",\"time\":[0-9]+,\"reloads\":1,\"registry\":\"$reg\",\"registry_date\":null,\"registry_entries\":1,\"registry_sources\":\[\{\"source\":\"$reg\",\"date\":null,\"entries\":1\}\]\}\$" <<<"$rec"
+t=$(sed -E 's/.*"time":([0-9]+).*/\1/' <<<"$rec")
+check "SIGHUP good file: the record comes before the final run report" \
+	bash -c "grep -n . '$tmp/hup.out' | awk -F: '/\"type\":\"registry\"/ { r = \$1 } /\"type\":\"totals\",\"scope\":\"run\"/ && !/partial/ { f = \$1 } END { exit !(r > 0 && f > r) }'"
+check "SIGHUP good file: the record's time is now ($t)" \
+	test "${t:-0}" -ge $(($(date +%s) - 60)) -a "${t:-0}" -le "$(date +%s)"
+check "SIGHUP good file: the run report says one reload, when" \
+	grep -qE "^\{\"type\":\"totals\",\"scope\":\"run\",.*\"registry_reloads\":1,\"registry_reloaded\":$t[,}]" "$tmp/hup.out"
+
+# --- SIGHUP in text, a file on top of the embedded registry: a line at
+# the reload, and the SIGUSR1 and final run reports say it happened
+printf 'oldname\t8080/udp\n' >"$reg"
+pc_start huptext -t 60 --add-registry "$reg" -i "$IF_A"
+pc_send udp 10.77.0.1 8080 3 >/dev/null
+pc_send udp 10.77.0.1 1900 2 >/dev/null
+printf 'newname\t8080/udp\n' >"$reg"
+kill -HUP "$PC_PID"
+pc_wait_for "$tmp/huptext.out" '^registry reloaded at ' 5
+sleep 0.3
+kill -USR1 "$PC_PID"
+pc_wait_for "$tmp/huptext.out" '^run report so far' 5
+pc_stop INT
+check "SIGHUP text: exit 0" test $? -eq 0
+f=$tmp/huptext.out
+check "SIGHUP text: the header names both sources" \
+	grep -qF "registry: embedded IANA CSV (data of 2026-04-09, 12895 entries), then $reg (no date, 1 entries)" "$f"
+check "SIGHUP text: a line at the reload" \
+	grep -qE "^registry reloaded at [0-9-]+ [0-9:]+ UTC: embedded IANA CSV \(data of 2026-04-09, 12895 entries\), then .*services \(no date, 1 entries\)\$" "$f"
+check "SIGHUP text: the partial and the final run report say so" \
+	test "$(grep -c '^registry reloaded 1 time during the run, last at .* UTC; every row is named by the registry now in use: ' "$f")" -eq 2
+check "SIGHUP text: traffic before the reload is named by the new file" \
+	grep -qE '^newname +8080/udp +assigned +3 ' "$f"
+check "SIGHUP text: ports the file does not name keep their IANA names" \
+	grep -qE '^ssdp +1900/udp +assigned +2 ' "$f"
 
 check_summary

@@ -20,11 +20,17 @@
 
 #define NROWS	8
 
+/* A file with a date over a services file without one. */
+static const struct registry_source sources[2] = {
+	{ "reg\"file\\x.csv", "2024-02-29", 40 },
+	{ "site.services", NULL, 2 },
+};
+
 static const struct prom_info info = {
 	.version = "9.9.9",
 	.libpcap_version = "libpcap version 1.10.3 (with TPACKET_V3)",
-	.registry_source = "reg\"file\\x.csv",
-	.registry_date = "2024-02-29",
+	.registry_sources = sources,
+	.registry_nsources = 2,
 	.registry_entries = 42,
 };
 
@@ -307,11 +313,17 @@ test_render_all(void **state)
 	/* Info metrics, escaped; 2024-02-29 00:00 UTC. */
 	assert_int_equal(value_of(t, "portclass_build_info{version=\"9.9.9\","
 	    "libpcap=\"libpcap version 1.10.3 (with TPACKET_V3)\"}"), 1);
-	assert_int_equal(value_of(t, "portclass_registry_info{source=\""
-	    "reg\\\"file\\\\x.csv\",date=\"2024-02-29\"}"), 1);
+	/* One info series per source, each with its own date. */
+	assert_int_equal(value_of(t, "portclass_registry_info{position=\"1\","
+	    "source=\"reg\\\"file\\\\x.csv\",date=\"2024-02-29\"}"), 1);
+	assert_int_equal(value_of(t, "portclass_registry_info{position=\"2\","
+	    "source=\"site.services\",date=\"\"}"), 1);
+	assert_int_equal(sum_of(t, "portclass_registry_info"), 2);
+	/* The one date there is, although the file on top has none. */
 	assert_int_equal(value_of(t, "portclass_registry_date_seconds"),
 	    1709164800);
 	assert_int_equal(value_of(t, "portclass_registry_entries"), 42);
+	assert_int_equal(value_of(t, "portclass_registry_reloads_total"), 0);
 	/* No live capture: no capture families at all. */
 	assert_null(strstr(t, "portclass_capture_"));
 	/* The TYPE of a counter names the _total sample itself. */
@@ -676,17 +688,31 @@ test_top_cut_and_capture(void **state)
 	struct report		r;
 	struct report_row	rows[NROWS];
 	struct prom_info	ci = info;
+	struct registry_source	src[2];
 	char			*t;
 	size_t			 len;
 
 	(void)state;
 	make_report(&r, rows);
 	r.nrows = 2;		/* --top 2: https and http:80 left */
+	r.registry_reloads = 3;
 	ci.has_capture_stats = 1;
 	ci.cap_received = 1000;
 	ci.cap_dropped = 7;
 	ci.cap_ifdropped = 3;
-	ci.registry_date = "2026-02-30";	/* not a date */
+	src[0] = (struct registry_source){ "embedded IANA CSV", "2026-04-09",
+	    12000 };
+	src[1] = (struct registry_source){ "legacy.txt", "2026-02-30", 9 };
+	ci.registry_sources = src;
+	t = prom_render(&r, &ci, 500, &len);
+	check_syntax(t, len);
+	/* The newest date of any source, not the top one's. */
+	assert_int_equal(value_of(t, "portclass_registry_date_seconds"),
+	    1775692800);
+	assert_int_equal(value_of(t, "portclass_registry_reloads_total"), 3);
+	free(t);
+
+	src[0].date = NULL;
 	t = prom_render(&r, &ci, 500, &len);
 	check_syntax(t, len);
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"other\","
@@ -699,12 +725,13 @@ test_top_cut_and_capture(void **state)
 	    1000);
 	assert_int_equal(value_of(t, "portclass_capture_dropped_total"), 7);
 	assert_int_equal(value_of(t, "portclass_capture_ifdropped_total"), 3);
+	/* 2026-02-30 is not a date, and the other source has none. */
 	assert_null(strstr(t, "portclass_registry_date_seconds"));
 	free(t);
 
 	/* An empty report is still a valid exposition. */
 	memset(&r, 0, sizeof(r));
-	ci.registry_date = NULL;
+	src[1].date = NULL;
 	t = prom_render(&r, &ci, 500, &len);
 	check_syntax(t, len);
 	assert_int_equal(value_of(t, "portclass_read_packets_total"), 0);

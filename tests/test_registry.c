@@ -88,6 +88,39 @@ name_of(const struct registry *reg, unsigned int proto, unsigned int port)
 	return (s != NULL ? s->name : NULL);
 }
 
+/* The source loaded last, on top of the others. */
+static const struct registry_source *
+top_source(const struct registry *reg)
+{
+	const struct registry_source	*src;
+	size_t				 n;
+
+	src = registry_sources(reg, &n);
+	assert_true(n > 0);
+	return (&src[n - 1]);
+}
+
+/*
+ * What every source gives, plus the local names, is what the registry
+ * holds: no entry is counted twice or lost when a later load replaces it.
+ */
+static void
+assert_sources_add_up(const struct registry *reg)
+{
+	const struct registry_source	*src;
+	size_t				 n, i, sum = 0, local = 0;
+	unsigned int			 proto, port;
+
+	src = registry_sources(reg, &n);
+	for (i = 0; i < n; i++)
+		sum += src[i].entries;
+	for (proto = PC_PROTO_TCP; proto <= PC_PROTO_DCCP; proto++)
+		for (port = 0; port < 65536; port++)
+			local += registry_status(reg, proto,
+			    (uint16_t)port) == REG_LOCAL;
+	assert_int_equal(sum + local, registry_count(reg));
+}
+
 static struct registry *
 load_str(const char *name, const char *text)
 {
@@ -127,9 +160,9 @@ test_default_counts(void **state)
 
 	(void)state;
 	assert_int_equal(registry_load_default(reg, err), 0);
-	assert_string_equal(registry_source(reg), "embedded IANA CSV");
+	assert_string_equal(top_source(reg)->name, "embedded IANA CSV");
 	/* README: the newest Registration/Modification date is 2026-04-09. */
-	assert_string_equal(registry_date(reg), "2026-04-09");
+	assert_string_equal(top_source(reg)->date, "2026-04-09");
 
 	/* README "Per-protocol port status (IANA CSV, 2026-04-24)". */
 	count_status(reg, PC_PROTO_TCP, &c);
@@ -390,7 +423,7 @@ test_detect_legacy(void **state)
 	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 1);
 	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->description,
 	    "Echo");
-	assert_string_equal(registry_date(reg), "2003-11-13");
+	assert_string_equal(top_source(reg)->date, "2003-11-13");
 	registry_free(reg);
 }
 
@@ -406,7 +439,7 @@ test_detect_services(void **state)
 	    "ping");
 	assert_string_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->description,
 	    "Echo");
-	assert_null(registry_date(reg));
+	assert_null(top_source(reg)->date);
 	registry_free(reg);
 }
 
@@ -610,7 +643,7 @@ test_policy_override(void **state)
 	assert_string_equal(name_of(reg, PC_PROTO_UDP, 7), "echo");
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 13), "daytime");
 	assert_int_equal(registry_count(reg), 4);
-	assert_string_equal(registry_source(reg), "second.txt");
+	assert_string_equal(top_source(reg)->name, "second.txt");
 	registry_free(reg);
 }
 
@@ -630,7 +663,7 @@ test_policy_failed_load_unchanged(void **state)
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
 	assert_int_equal(registry_lookup(reg, PC_PROTO_TCP, 7)->nnames, 1);
 	assert_int_equal(registry_count(reg), 2);
-	assert_string_equal(registry_source(reg), "good");
+	assert_string_equal(top_source(reg)->name, "good");
 	registry_free(reg);
 }
 
@@ -762,7 +795,7 @@ test_fixture_csv(void **state)
 	source_path(path, sizeof(path), "tests/fixtures/registry/mini.csv");
 	if (registry_load_file(reg, path, err) != 0)
 		fail_msg("%s", err);
-	assert_string_equal(registry_date(reg), "2020-01-15");
+	assert_string_equal(top_source(reg)->date, "2020-01-15");
 	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 0), REG_RESERVED);
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
 	assert_null(name_of(reg, PC_PROTO_TCP, 24));
@@ -804,7 +837,7 @@ test_fixture_legacy(void **state)
 	    "tests/fixtures/registry/legacy-mini.txt");
 	if (registry_load_file(reg, path, err) != 0)
 		fail_msg("%s", err);
-	assert_string_equal(registry_date(reg), "2005-12-22");
+	assert_string_equal(top_source(reg)->date, "2005-12-22");
 	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 0), REG_RESERVED);
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
 	assert_int_equal(registry_status(reg, PC_PROTO_TCP, 24),
@@ -843,7 +876,7 @@ test_fixture_services(void **state)
 	source_path(path, sizeof(path), "tests/fixtures/registry/services-mini");
 	if (registry_load_file(reg, path, err) != 0)
 		fail_msg("%s", err);
-	assert_null(registry_date(reg));
+	assert_null(top_source(reg)->date);
 	s = registry_lookup(reg, PC_PROTO_TCP, 9);
 	assert_int_equal(s->nnames, 3);
 	assert_string_equal(s->names[1], "sink");
@@ -896,7 +929,7 @@ test_legacy_2003(void **state)
 	}
 	if (registry_load_file(reg, path, err) != 0)
 		fail_msg("%s", err);
-	assert_string_equal(registry_date(reg), "2003-11-13");
+	assert_string_equal(top_source(reg)->date, "2003-11-13");
 	/* README section 5: 36 named rows (42 has two), 24 and 35, 0. */
 	count_status(reg, PC_PROTO_TCP, &c);
 	assert_int_equal(c.named, 35);
@@ -932,7 +965,7 @@ test_legacy_2005(void **state)
 	}
 	if (registry_load_file(reg, path, err) != 0)
 		fail_msg("%s", err);
-	assert_string_equal(registry_date(reg), "2005-12-22");
+	assert_string_equal(top_source(reg)->date, "2005-12-22");
 	/*
 	 * README section 3 gives 4,854/4,846 assigned, 7 "any private",
 	 * and 41/42 reserved.  We count one more reserved port on each
@@ -980,16 +1013,19 @@ test_etc_services(void **state)
 	if (registry_load_file(reg, "/etc/services", err) != 0)
 		fail_msg("%s", err);
 	assert_true(registry_count(reg) > 0);
-	assert_null(registry_date(reg));
+	assert_null(top_source(reg)->date);
 	registry_free(reg);
 }
 
 static void
 test_override_default_with_file(void **state)
 {
-	struct registry	*reg = registry_new();
-	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
-	size_t		 before;
+	struct registry			*reg = registry_new(), *iana, *mini;
+	const struct registry_source	*src;
+	char				 path[TEST_PATH_MAX];
+	char				 err[PC_ERRBUF_SIZE] = "";
+	size_t				 before, n, replaced = 0;
+	unsigned int			 proto, port;
 
 	(void)state;
 	assert_int_equal(registry_load_default(reg, err), 0);
@@ -1003,9 +1039,196 @@ test_override_default_with_file(void **state)
 	assert_string_equal(name_of(reg, PC_PROTO_SCTP, 7000), "multi");
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 443), "https");
 	assert_true(registry_count(reg) > before);
-	/* The date stays that of the CSV: services files carry none. */
-	assert_string_equal(registry_date(reg), "2026-04-09");
+
+	/* Each source keeps its own date: the file on top has none. */
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(src[0].name, "embedded IANA CSV");
+	assert_string_equal(src[0].date, "2026-04-09");
+	assert_string_equal(src[1].name, path);
+	assert_null(src[1].date);
+	/*
+	 * The file keeps all of its 141 entries; the CSV gives what it gave
+	 * alone less the ports the file names that it had an entry for,
+	 * counted here port by port on the two loaded apart.
+	 */
+	iana = registry_new();
+	assert_int_equal(registry_load_default(iana, err), 0);
+	mini = registry_new();
+	assert_int_equal(registry_load_file(mini, path, err), 0);
+	for (proto = PC_PROTO_TCP; proto <= PC_PROTO_DCCP; proto++)
+		for (port = 0; port < 65536; port++)
+			replaced += registry_lookup(mini, proto,
+			    (uint16_t)port) != NULL && registry_lookup(iana,
+			    proto, (uint16_t)port) != NULL;
+	assert_true(replaced > 0);
+	assert_int_equal(src[1].entries, registry_count(mini));
+	assert_int_equal(src[0].entries, before - replaced);
+	assert_sources_add_up(reg);
+	registry_free(mini);
+	registry_free(iana);
 	registry_free(reg);
+}
+
+/*
+ * Three sources and a local name: later ones win per (protocol, port),
+ * an explicit unassigned row included, each source keeps its own date,
+ * and the entries each gives follow what was replaced.
+ */
+static void
+test_sources_order(void **state)
+{
+	struct registry			*reg;
+	const struct registry_source	*src;
+	char				 legacy[TEST_PATH_MAX];
+	char				 err[PC_ERRBUF_SIZE] = "";
+	char				*text;
+	size_t				 n, iana;
+	const char			*site = "site-echo 7/tcp\n"
+	    "site-four 4/udp\nsite-only 40000/tcp\n";
+
+	(void)state;
+	source_path(legacy, sizeof(legacy),
+	    "tests/fixtures/registry/legacy-mini.txt");
+
+	/* The embedded registry, a site file, then the 2005 text. */
+	reg = registry_new();
+	assert_int_equal(registry_load_default(reg, err), 0);
+	iana = registry_count(reg);
+	assert_int_equal(registry_load_buffer(reg, "site", site, strlen(site),
+	    err), 0);
+	if (registry_load_file(reg, legacy, err) != 0)
+		fail_msg("%s", err);
+	/* legacy-mini names 7/tcp echo and says "# 4/udp Unassigned". */
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "echo");
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 4),
+	    REG_UNASSIGNED);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 40000), "site-only");
+	/* Ports only the CSV names keep its names. */
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 1900), "ssdp");
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(src[0].name, "embedded IANA CSV");
+	assert_string_equal(src[0].date, "2026-04-09");
+	assert_string_equal(src[1].name, "site");
+	assert_null(src[1].date);
+	assert_string_equal(src[2].name, legacy);
+	assert_string_equal(src[2].date, "2005-12-22");
+	/* Of the site's three, the 2005 text replaced two. */
+	assert_int_equal(src[1].entries, 1);
+	/* legacy-mini alone has 82 entries (test_fixture_legacy). */
+	assert_int_equal(src[2].entries, 82);
+	assert_true(src[0].entries < iana);
+	assert_sources_add_up(reg);
+
+	/* A local name takes its entry from the source that gave it. */
+	n = src[2].entries;
+	assert_int_equal(registry_add_local(reg, PC_PROTO_TCP, 7, "my-echo",
+	    NULL), 0);
+	src = registry_sources(reg, &n);
+	assert_int_equal(src[2].entries, 81);
+	assert_sources_add_up(reg);
+	text = registry_sources_text(src, n);
+	assert_non_null(strstr(text, "embedded IANA CSV (data of 2026-04-09, "));
+	assert_non_null(strstr(text, " entries), then site (no date, 1 "
+	    "entries), then "));
+	assert_non_null(strstr(text, "legacy-mini.txt (data of 2005-12-22, 81 "
+	    "entries)"));
+	free(text);
+	registry_free(reg);
+
+	/* The other way round, the site file wins. */
+	reg = registry_new();
+	if (registry_load_file(reg, legacy, err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(registry_load_buffer(reg, "site", site, strlen(site),
+	    err), 0);
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 7), "site-echo");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 4), "site-four");
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(src[0].date, "2005-12-22");
+	assert_null(src[1].date);
+	assert_int_equal(src[0].entries, 81);
+	assert_int_equal(src[1].entries, 3);
+	assert_sources_add_up(reg);
+	registry_free(reg);
+
+	/* Nothing loaded: no source. */
+	reg = registry_new();
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 0);
+	text = registry_sources_text(src, n);
+	assert_string_equal(text, "(none)");
+	free(text);
+	registry_free(reg);
+}
+
+/*
+ * registry_assemble(): the embedded registry under the files, or the
+ * files alone; a file that fails gives no registry and names itself.
+ */
+static void
+test_assemble(void **state)
+{
+	struct registry			*reg;
+	struct registry_spec		 spec;
+	const struct registry_source	*src;
+	const char			*files[2];
+	char				 path[TEST_PATH_MAX];
+	char				 err[PC_ERRBUF_SIZE] = "";
+	size_t				 n;
+
+	(void)state;
+	source_path(path, sizeof(path), "tests/fixtures/registry/site.services");
+	files[0] = path;
+	files[1] = "/nonexistent/registry.csv";
+	memset(&spec, 0, sizeof(spec));
+	spec.files = files;
+
+	/* On top of the embedded registry (--add-registry). */
+	spec.embedded = 1;
+	spec.nfiles = 1;
+	if ((reg = registry_assemble(&spec, err)) == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 1900), "ssdp");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 5355), "llmnr");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 4), "site-telemetry");
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 8080), "site-api");
+	assert_string_equal(name_of(reg, PC_PROTO_TCP, 8080), "http-alt");
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(src[0].name, "embedded IANA CSV");
+	assert_string_equal(src[1].name, path);
+	assert_int_equal(src[1].entries, 5);
+	registry_free(reg);
+
+	/* Instead of it (--registry): what the file lacks is unassigned. */
+	spec.embedded = 0;
+	if ((reg = registry_assemble(&spec, err)) == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 1900),
+	    REG_UNASSIGNED);
+	assert_int_equal(registry_status(reg, PC_PROTO_UDP, 5355),
+	    REG_UNASSIGNED);
+	assert_string_equal(name_of(reg, PC_PROTO_UDP, 4), "site-telemetry");
+	assert_int_equal(registry_count(reg), 5);
+	src = registry_sources(reg, &n);
+	assert_int_equal(n, 1);
+	registry_free(reg);
+
+	/* The embedded registry alone. */
+	spec.embedded = 1;
+	spec.nfiles = 0;
+	if ((reg = registry_assemble(&spec, err)) == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(registry_count(reg), 12896);
+	registry_free(reg);
+
+	/* A file that cannot be read: no registry, the file named. */
+	spec.nfiles = 2;
+	assert_null(registry_assemble(&spec, err));
+	assert_non_null(strstr(err, "/nonexistent/registry.csv: "));
 }
 
 /* ---- the image resolved at build time ---------------------------------- */
@@ -1017,10 +1240,11 @@ test_override_default_with_file(void **state)
 static void
 assert_same_registry(const struct registry *a, const struct registry *b)
 {
-	const struct service	*sa, *sb;
-	const char		*da, *db;
-	unsigned int		 proto, port;
-	size_t			 i;
+	const struct service		*sa, *sb;
+	const struct registry_source	*srca, *srcb;
+	const char			*da, *db;
+	unsigned int			 proto, port;
+	size_t				 i, na, nb;
 
 	for (proto = PC_PROTO_TCP; proto <= PC_PROTO_DCCP; proto++) {
 		for (port = 0; port < 65536; port++) {
@@ -1064,11 +1288,20 @@ assert_same_registry(const struct registry *a, const struct registry *b)
 		}
 	}
 	assert_int_equal(registry_count(a), registry_count(b));
-	da = registry_date(a);
-	db = registry_date(b);
-	if ((da == NULL || db == NULL) ? da != db : strcmp(da, db) != 0)
-		fail_msg("date: %s, %s", da != NULL ? da : "(none)",
-		    db != NULL ? db : "(none)");
+	/* Source by source, the same dates and entries (names differ). */
+	srca = registry_sources(a, &na);
+	srcb = registry_sources(b, &nb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		da = srca[i].date;
+		db = srcb[i].date;
+		if ((da == NULL || db == NULL) ? da != db :
+		    strcmp(da, db) != 0)
+			fail_msg("source %zu date: %s, %s", i,
+			    da != NULL ? da : "(none)",
+			    db != NULL ? db : "(none)");
+		assert_int_equal(srca[i].entries, srcb[i].entries);
+	}
 }
 
 /* The CSV of the source tree, loaded at run time as --registry does. */
@@ -1097,7 +1330,7 @@ test_image_matches_csv(void **state)
 	csv = load_csv_file();
 	assert_same_registry(img, csv);
 	assert_int_equal(registry_count(img), 12896);
-	assert_string_equal(registry_source(img), "embedded IANA CSV");
+	assert_string_equal(top_source(img)->name, "embedded IANA CSV");
 	registry_free(csv);
 	registry_free(img);
 }
@@ -1112,6 +1345,7 @@ test_image_override(void **state)
 {
 	struct registry	*img, *csv;
 	char		 path[TEST_PATH_MAX], err[PC_ERRBUF_SIZE] = "";
+	size_t		 n;
 	const char	*site =
 	    "site-four	4/tcp		# IANA: Unassigned\n"
 	    "site-https	443/tcp		# IANA: https\n"
@@ -1133,7 +1367,7 @@ test_image_override(void **state)
 	    REG_UNASSIGNED);
 	assert_string_equal(name_of(img, PC_PROTO_TCP, 443), "https");
 	assert_string_equal(name_of(img, PC_PROTO_SCTP, 7000), "site-sctp");
-	assert_string_equal(registry_source(img), "embedded IANA CSV");
+	assert_string_equal(top_source(img)->name, "embedded IANA CSV");
 	registry_free(csv);
 	registry_free(img);
 
@@ -1149,8 +1383,11 @@ test_image_override(void **state)
 	assert_string_equal(name_of(img, PC_PROTO_TCP, 4), "site-four");
 	assert_string_equal(name_of(img, PC_PROTO_TCP, 443), "site-https");
 	assert_int_equal(registry_lookup(img, PC_PROTO_TCP, 443)->nnames, 1);
-	assert_string_equal(registry_source(img), "site");
-	assert_string_equal(registry_date(img), "2026-04-09");
+	/* The site file on top has no date; the CSV under it keeps its own. */
+	assert_string_equal(top_source(img)->name, "site");
+	assert_null(top_source(img)->date);
+	assert_string_equal(registry_sources(img, &n)[0].date, "2026-04-09");
+	assert_int_equal(n, 2);
 	/* And a site name over both. */
 	assert_int_equal(registry_add_local(img, PC_PROTO_TCP, 80, "web",
 	    NULL), 0);
@@ -1200,8 +1437,8 @@ test_image_small(void **state)
 	    REG_UNASSIGNED);
 	assert_string_equal(name_of(reg, PC_PROTO_TCP, 17), "qotd");
 	assert_int_equal(registry_count(reg), 4);
-	assert_string_equal(registry_source(reg), "small");
-	assert_string_equal(registry_date(reg), "2001-02-03");
+	assert_string_equal(top_source(reg)->name, "small");
+	assert_string_equal(top_source(reg)->date, "2001-02-03");
 	registry_free(reg);
 
 	for (i = 0; i < 6; i++) {
@@ -1235,7 +1472,7 @@ test_image_small(void **state)
 		/* Nothing changed. */
 		assert_string_equal(name_of(reg, PC_PROTO_TCP, 13), "daytime");
 		assert_int_equal(registry_count(reg), 1);
-		assert_string_equal(registry_source(reg), "before");
+		assert_string_equal(top_source(reg)->name, "before");
 		registry_free(reg);
 		ents[1].port = 9;
 		ents[1].nnames = 2;
@@ -1271,6 +1508,8 @@ main(void)
 		cmocka_unit_test(test_legacy_2005),
 		cmocka_unit_test(test_etc_services),
 		cmocka_unit_test(test_override_default_with_file),
+		cmocka_unit_test(test_sources_order),
+		cmocka_unit_test(test_assemble),
 		cmocka_unit_test(test_dynamic_range_status),
 		cmocka_unit_test(test_class_status_and_range),
 		cmocka_unit_test(test_image_matches_csv),

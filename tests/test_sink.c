@@ -17,10 +17,16 @@
 #include "portclass/unofficial.h"
 #include "report_fixture.h"
 
+/* The embedded registry under a file without a date. */
+static const struct registry_source sources[2] = {
+	{ "embedded IANA CSV", "2026-04-09", 40 },
+	{ "reg\"file.csv", NULL, 2 },
+};
+
 static const struct sink_meta meta = {
 	.version = "9.9.9",
-	.registry_source = "reg\"file.csv",
-	.registry_date = "2026-04-09",
+	.registry_sources = sources,
+	.registry_nsources = 2,
 	.registry_entries = 42,
 };
 
@@ -64,7 +70,12 @@ test_json_records(void **state)
 	assert_non_null(strstr(out,
 	    "{\"type\":\"meta\",\"schema\":1,\"program\":\"portclass\","
 	    "\"version\":\"9.9.9\",\"registry\":\"reg\\\"file.csv\","
-	    "\"registry_date\":\"2026-04-09\",\"registry_entries\":42}\n"));
+	    "\"registry_date\":null,\"registry_entries\":42,"
+	    "\"registry_sources\":[{\"source\":\"embedded IANA CSV\","
+	    "\"date\":\"2026-04-09\",\"entries\":40},{\"source\":"
+	    "\"reg\\\"file.csv\",\"date\":null,\"entries\":2}]}\n"));
+	/* No reload: the totals say nothing about one. */
+	assert_null(strstr(out, "registry_reloads"));
 	assert_non_null(strstr(out,
 	    "{\"type\":\"service\",\"scope\":\"run\",\"reasons\":{\"syn\":1,"
 	    "\"synack\":0,\"same\":0,\"flow\":9,\"listener\":0,\"fanin\":0,"
@@ -281,6 +292,85 @@ test_text_table_utf8(void **state)
 	free(out);
 }
 
+/* A sink's registry operation on its own, into a string. */
+static char *
+render_reload(const char *name, const struct sink_meta *m, int64_t when,
+    unsigned int reloads)
+{
+	struct sink	 s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+
+	s.ops = sink_find(name);
+	assert_non_null(s.ops);
+	assert_non_null(s.ops->registry);
+	s.fp = open_memstream(&buf, &len);
+	assert_non_null(s.fp);
+	s.meta = m;
+	s.priv = NULL;
+	assert_int_equal(s.ops->registry(&s, when, reloads), 0);
+	fclose(s.fp);
+	return (buf);
+}
+
+/*
+ * Every source with its own date in the text header; a reload as a
+ * record (NDJSON) or a line (text) of its own; the run report says the
+ * registry changed, how often and when last.
+ */
+static void
+test_registry_sources(void **state)
+{
+	static const struct registry_source	 hostile[1] = {
+		{ "evil\x1b[2J.services", NULL, 1 },
+	};
+	static const char			 head[] = "registry: "
+	    "embedded IANA CSV (data of 2026-04-09, 40 entries), then "
+	    "reg\"file.csv (no date, 2 entries)\n\nrun report: ";
+	struct sink_meta			 m = meta;
+	struct report				 r;
+	struct report_row			 rows[3];
+	char					*out;
+
+	(void)state;
+	fixture_report(&r, rows);
+	out = fixture_render("text", &meta, &r, 1);
+	assert_int_equal(strncmp(out, head, strlen(head)), 0);
+	assert_null(strstr(out, "reloaded"));
+	free(out);
+
+	/* A reload: the new sources, at that moment. */
+	m.registry_sources = hostile;
+	m.registry_nsources = 1;
+	m.registry_entries = 1;
+	out = render_reload("json", &m, 1795320142, 2);
+	assert_string_equal(out, "{\"type\":\"registry\",\"time\":1795320142,"
+	    "\"reloads\":2,\"registry\":\"evil\\u001b[2J.services\","
+	    "\"registry_date\":null,\"registry_entries\":1,"
+	    "\"registry_sources\":[{\"source\":\"evil\\u001b[2J.services\","
+	    "\"date\":null,\"entries\":1}]}\n");
+	free(out);
+	out = render_reload("text", &m, 1795320142, 2);
+	assert_string_equal(out, "registry reloaded at 2026-11-22 04:02:22 UTC: "
+	    "evil?[2J.services (no date, 1 entries)\n\n");
+	free(out);
+	/* CSV has no place for it: the reload is only logged. */
+	assert_null(sink_find("csv")->registry);
+
+	/* The run report after two reloads. */
+	r.registry_reloads = 2;
+	r.registry_reloaded = 1795320142;
+	out = fixture_render("json", &m, &r, 0);
+	assert_non_null(strstr(out, ",\"registry_reloads\":2,"
+	    "\"registry_reloaded\":1795320142}\n"));
+	free(out);
+	out = fixture_render("text", &m, &r, 0);
+	assert_non_null(strstr(out, "\nregistry reloaded 2 times during the "
+	    "run, last at 2026-11-22 04:02:22 UTC; every row is named by the "
+	    "registry now in use: evil?[2J.services (no date, 1 entries)\n"));
+	free(out);
+}
+
 static void
 test_human_bytes(void **state)
 {
@@ -319,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_text_write),
 		cmocka_unit_test(test_text_clip),
 		cmocka_unit_test(test_text_table_utf8),
+		cmocka_unit_test(test_registry_sources),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_sink_find),
 	};

@@ -20,10 +20,14 @@
 
 #define NCOLS	13
 
+static const struct registry_source sources[1] = {
+	{ "reg.csv", "2026-04-09", 42 },
+};
+
 static const struct sink_meta meta = {
 	.version = "9.9.9",
-	.registry_source = "reg.csv",
-	.registry_date = "2026-04-09",
+	.registry_sources = sources,
+	.registry_nsources = 1,
 	.registry_entries = 42,
 };
 

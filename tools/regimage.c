@@ -317,12 +317,13 @@ regimage_write(FILE *fp, const struct regimage *ri, const char *input,
 int
 main(int argc, char **argv)
 {
-	struct regimage	 ri;
-	struct registry	*reg, *every;
-	FILE		*fp;
-	char		 errbuf[PC_ERRBUF_SIZE], *tmp;
-	const char	*date;
-	size_t		 len;
+	struct regimage			 ri;
+	struct registry			*reg, *every;
+	const struct registry_source	*src;
+	FILE				*fp;
+	char				 errbuf[PC_ERRBUF_SIZE], *tmp;
+	const char			*date;
+	size_t				 len, nsrc;
 
 	log_init("regimage", 0);
 	if (argc != 3) {
@@ -349,7 +350,9 @@ main(int argc, char **argv)
 	if (ri.entries.n != registry_count(reg))
 		fatalx("%zu entries found, registry_count() says %zu",
 		    ri.entries.n, registry_count(reg));
-	if ((date = registry_date(reg)) == NULL)
+	/* One load, one source: the date of the CSV. */
+	src = registry_sources(reg, &nsrc);
+	if (nsrc != 1 || (date = src[0].date) == NULL)
 		date = "";
 
 	len = strlen(argv[2]) + sizeof(".tmp");

@@ -150,6 +150,15 @@ void		 engine_report_now(struct engine *);
  */
 void		 engine_set_registry(struct engine *, const struct registry *);
 
+/*
+ * A SIGHUP reload put a new registry in place at now (wall clock, Unix
+ * seconds), after engine_set_registry() and after the sinks' meta was
+ * updated: every sink with a registry operation says so at once, the
+ * run reports from now on carry the count and the time, and the
+ * Prometheus snapshot is renewed with the new registry.
+ */
+void		 engine_registry_reloaded(struct engine *, int64_t now);
+
 /* capture_cb: count one frame.  ctx is the struct engine. */
 void		 engine_frame(void *ctx, const struct capture_frame *);
 

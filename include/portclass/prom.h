@@ -38,8 +38,9 @@
 struct prom_info {
 	const char	*version;		/* portclass version */
 	const char	*libpcap_version;	/* pcap_lib_version() */
-	const char	*registry_source;
-	const char	*registry_date;		/* "YYYY-MM-DD" or NULL */
+	/* The registry's sources in load order (registry.h). */
+	const struct registry_source *registry_sources;
+	size_t		 registry_nsources;
 	size_t		 registry_entries;
 	uint64_t	 cap_received;		/* pcap_stats(), live only */
 	uint64_t	 cap_dropped;

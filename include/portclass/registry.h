@@ -3,8 +3,10 @@
  *
  * Maps (protocol, port) to the services registered on it and to the port's
  * IANA status.  It knows nothing about packets.  The table is built once at
- * startup (from the IANA CSV as resolved at build time, or from files given
- * with --registry) and is read-only afterwards, so lookups need no lock.
+ * startup (from the IANA CSV as resolved at build time, from files given
+ * with --registry, or both with --add-registry: registry_assemble()) and
+ * is read-only afterwards, so lookups need no lock.  A SIGHUP reload
+ * builds a new one.
  *
  * POLICIES (each has a test in tests/test_registry.c):
  *
@@ -176,17 +178,69 @@ const char		*registry_status_name(enum reg_status);
 /* Number of (protocol, port) entries held (assigned + reserved). */
 size_t			 registry_count(const struct registry *);
 
-/* Where the data came from: "embedded IANA CSV" or the last file name. */
-const char		*registry_source(const struct registry *);
+/*
+ * Where the data came from, one source per successful load, in load order:
+ * the first is underneath, each later one overrides it per (protocol,
+ * port).  Sources are never merged or mixed: each keeps its own name and
+ * date, so a services(5) file over the embedded CSV reads as two sources,
+ * the second without a date.
+ */
+struct registry_source {
+	const char	*name;		/* "embedded IANA CSV" or the path */
+	/*
+	 * "YYYY-MM-DD" or NULL when the source has none.  For the IANA CSV
+	 * it is the newest Registration or Modification Date in the file;
+	 * for the legacy text, its "(last updated ...)" line; services(5)
+	 * files carry none.
+	 */
+	const char	*date;
+	/*
+	 * Entries held now that this source set: those it stored, less
+	 * those a later source or a local name (--map) replaced since.  So
+	 * the sources' entries and the local names add up to
+	 * registry_count().
+	 */
+	size_t		 entries;
+};
 
 /*
- * The date of the data as "YYYY-MM-DD", or NULL when unknown.  For the IANA
- * CSV it is the newest Registration or Modification Date in the file; for
- * the legacy text, its "(last updated ...)" line; services(5) files carry
- * none.  After several loads it is the date of the last load that had one.
- * The string is owned by the registry.
+ * The sources in load order and, in *np, how many (0 for a registry
+ * nothing was loaded into).  Owned by the registry; valid until the next
+ * load into it or registry_free().
  */
-const char		*registry_date(const struct registry *);
+const struct registry_source *registry_sources(const struct registry *,
+			    size_t *np);
+
+/*
+ * The sources as one line of text for logs and reports: "embedded IANA
+ * CSV (data of 2026-04-09, 12896 entries), then services (no date, 12
+ * entries)", or "(none)".  The names are as given (callers that print to
+ * a terminal filter them).  A malloc'd string the caller frees.
+ */
+char			*registry_sources_text(const struct registry_source *,
+			    size_t n);
+
+/*
+ * What a registry is built from, bottom to top: the embedded IANA
+ * registry when embedded is set, then every file in order, each
+ * overriding what came before it per (protocol, port).  --registry FILE
+ * leaves the embedded registry out, --add-registry FILE keeps it
+ * underneath (main.c fills this from the options).
+ */
+struct registry_spec {
+	int			 embedded;
+	const char *const	*files;
+	size_t			 nfiles;
+};
+
+/*
+ * Build a new registry as spec says: the one place a run, `portclass
+ * lookup` and a SIGHUP reload assemble theirs.  Site names (--map) are
+ * the caller's to add on top.  On error returns NULL with "FILE:LINE:
+ * reason" in errbuf, and nothing is left allocated.
+ */
+struct registry		*registry_assemble(const struct registry_spec *,
+			    char *errbuf);
 
 void			 registry_free(struct registry *);
 

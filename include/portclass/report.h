@@ -79,6 +79,14 @@ struct report {
 	size_t			 nunassigned_total; /* tracked, before --top */
 	uint64_t		 unassigned_evicted;
 	uint64_t		 unassigned_suppressed;	/* alerts */
+	/*
+	 * Run reports: how many times a SIGHUP reload replaced the registry
+	 * during the run, and when last (wall clock, Unix seconds).  Rows
+	 * are named by the registry in use when the report is made, so
+	 * traffic counted before a reload carries the new names.
+	 */
+	unsigned int		 registry_reloads;
+	int64_t			 registry_reloaded;
 };
 
 /*

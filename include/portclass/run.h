@@ -8,8 +8,10 @@
  *   SIGINT, SIGTERM  finish the frame in hand, read what the kernel already
  *                    holds, and return so the caller prints the final report
  *   SIGUSR1          report the run so far now (engine_report_now)
- *   SIGHUP           reload the registry files; a broken file keeps the
- *                    registry in use and says why
+ *   SIGHUP           rebuild the registry as at the start (registry_assemble
+ *                    and --map); a broken file keeps the registry in use and
+ *                    says why, a good reload is told to the sinks and noted
+ *                    in the run reports (engine_registry_reloaded)
  */
 #ifndef PORTCLASS_RUN_H
 #define PORTCLASS_RUN_H
@@ -20,6 +22,7 @@
 
 struct capture;
 struct registry;
+struct registry_spec;
 struct sink_meta;
 struct workers;
 
@@ -48,15 +51,14 @@ struct run_config {
 	int			 threads;
 
 	/*
-	 * SIGHUP: *reg is the registry in use, built from these files (or
-	 * the embedded one when there are none).  On a reload *reg and meta
-	 * are replaced and the old registry freed.
+	 * SIGHUP: *reg is the registry in use, built as spec says, with the
+	 * site names of map (--map, or NULL) on top.  On a reload *reg and
+	 * meta's registry fields are replaced and the old registry freed.
 	 */
-	struct registry		**reg;
-	const char *const	*registries;
-	size_t			 nregistries;
-	const char		*map;		/* --map, applied last; or NULL */
-	struct sink_meta	*meta;
+	struct registry			**reg;
+	const struct registry_spec	*spec;
+	const char			*map;
+	struct sink_meta		*meta;
 
 	/*
 	 * Live with --workers: the worker threads that capture (caps is
@@ -64,6 +66,12 @@ struct run_config {
 	 */
 	struct workers		*workers;
 };
+
+/*
+ * Point meta's registry fields (sources, entries) at reg: at the start,
+ * and after each reload.
+ */
+void	run_meta_registry(struct sink_meta *meta, const struct registry *reg);
 
 /*
  * Install the handlers for SIGINT, SIGTERM, SIGUSR1 and SIGHUP, and ignore

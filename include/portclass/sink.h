@@ -12,13 +12,17 @@
 
 #include "portclass/report.h"
 
-/* What the sinks may say about the run besides the counts. */
+/*
+ * What the sinks may say about the run besides the counts.  The registry
+ * fields describe the registry in use: a SIGHUP reload replaces them
+ * (run.c) before the sinks' registry operation is called.
+ */
 struct sink_meta {
-	const char	*version;
-	const char	*registry_source;
-	const char	*registry_date;		/* may be NULL */
-	size_t		 registry_entries;
-	int		 explain;		/* --explain: show reasons */
+	const char			*version;
+	const struct registry_source	*registry_sources; /* load order */
+	size_t				 registry_nsources;
+	size_t				 registry_entries;
+	int				 explain;	/* --explain: show reasons */
 };
 
 struct sink {
@@ -42,6 +46,14 @@ struct sink_ops {
 	 * error instead.  -1 if the stream failed.
 	 */
 	int		(*alert)(struct sink *, const struct unassigned_alert *);
+	/*
+	 * The registry was reloaded (SIGHUP) at when (wall clock, Unix
+	 * seconds), the reloads-th time in this run; s->meta describes the
+	 * new one.  NULL: the sink says nothing (the reload is logged on
+	 * standard error anyway).  -1 if the stream failed.
+	 */
+	int		(*registry)(struct sink *, int64_t when,
+			    unsigned int reloads);
 };
 
 /* The sink called name ("text", "json"), or NULL. */
@@ -88,6 +100,12 @@ size_t			 sink_text_clip(char *buf, size_t len, const char *s,
 
 /* sink_text_write(fp, s, sink_text_locale()): free text on a terminal. */
 void			 sink_text_print(FILE *fp, const char *s);
+
+/*
+ * The registry's sources (registry_sources_text()) on fp, filtered as
+ * sink_text_print() does: for the text header, reload line and report.
+ */
+void			 sink_text_sources(FILE *fp, const struct sink_meta *);
 
 /* One text line for an alert (unassigned.h), as text mode writes it. */
 void			 sink_alert_line(FILE *fp,
