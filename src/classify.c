@@ -220,35 +220,35 @@ classify_by_listener(struct listener_table *lt, const struct pkt_info *pi,
 }
 
 /*
- * Listeners, then the side that got the conversation's first packet;
- * and whether the rule's answer is left a guess.  Out of line: most
- * packets need none of it (see classify_packet()).
+ * A packet the rule is not sure of (classify_by_status()): its
+ * conversation is noted (fan-in, who sent first), then a listener on the
+ * other port may name it, a listener on the rule's own port confirms it,
+ * and else, for UDP, the side that got the conversation's first packet
+ * decides.  Without any of these it stays a guess.  Out of line: sure
+ * packets, most of the traffic, never come here.
  */
 static __attribute__((noinline)) void
-classify_by_evidence(struct listener_table *lt, const struct pkt_info *pi,
-    enum listener_first first, struct classify_result *res)
+classify_guess(struct listener_table *lt, const struct pkt_info *pi,
+    int64_t ts, struct classify_result *res)
 {
 	struct listener_verdict	 v;
+	enum listener_first	 first;
 	uint16_t		 server;
-	int			 winner_listens;
 
+	first = listener_observe(lt, pi, ts);
 	if (classify_by_listener(lt, pi, res))
 		return;
-	/* Does the rule's own answer listen (and outrank the other)? */
-	winner_listens = !res->ephemeral && (res->guess ||
-	    first != LISTENER_FIRST_UNKNOWN) && listener_pick(lt, pi,
-	    res->port == pi->sport, res->port == pi->dport, &v);
-	if (first != LISTENER_FIRST_UNKNOWN) {
-		server = first == LISTENER_FIRST_SRC ? pi->dport : pi->sport;
-		/* A listener on the rule's side outranks a first packet. */
-		if (!winner_listens &&
-		    (res->ephemeral || res->port != server))
-			classify_set(res, server, CLASSIFY_FIRST);
+	if (!res->ephemeral && listener_pick(lt, pi, res->port == pi->sport,
+	    res->port == pi->dport, &v)) {
 		res->guess = 0;
 		return;
 	}
-	if (winner_listens)
-		res->guess = 0;
+	if (first == LISTENER_FIRST_UNKNOWN)
+		return;
+	server = first == LISTENER_FIRST_SRC ? pi->dport : pi->sport;
+	if (res->ephemeral || res->port != server)
+		classify_set(res, server, CLASSIFY_FIRST);
+	res->guess = 0;
 }
 
 /*
@@ -302,10 +302,10 @@ classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
 /*
  * The flow cache keeps only connections whose handshake contradicts what
  * their other packets would get, and is looked up only when some such
- * connection shares this packet's rule answer (flow.h's hints); the
- * listener memory is asked only when a listener shares a port of the
- * packet that the rule did not pick.  So ordinary traffic pays for the
- * rule, one conversation lookup and two hint loads.
+ * connection shares this packet's rule answer (flow.h's hints).  A sure
+ * answer of the rule is overturned only by a listener on the other port,
+ * asked only when some listener shares that port (listener_hinted()).
+ * So ordinary traffic pays for the rule and two hint loads.
  */
 void
 classify_packet(const struct registry *reg, struct flow_cache *flows,
@@ -313,25 +313,27 @@ classify_packet(const struct registry *reg, struct flow_cache *flows,
     struct classify_result *res)
 {
 	enum classify_handshake	 hs;
-	enum listener_first	 first;
 
 	if ((hs = classify_handshake(pi)) != CLASSIFY_HS_NONE) {
 		classify_handshake_packet(reg, flows, lt, pi, ts, hs, res);
 		return;
 	}
 	classify_by_status(reg, pi, res);
-	if (lt == NULL)
-		res->guess = 0;		/* no evidence will ever come */
 	if (res->reason == CLASSIFY_SAME)
 		return;
-	first = lt != NULL ? listener_observe(lt, pi, ts) :
-	    LISTENER_FIRST_UNKNOWN;
 	if (flows != NULL && classify_has_handshake(pi) &&
 	    flow_hinted(flows, classify_hint(pi, res)) &&
 	    classify_by_flow(flows, pi, res))
 		return;
-	if (lt != NULL)
-		classify_by_evidence(lt, pi, first, res);
+	if (lt == NULL) {
+		res->guess = 0;		/* no evidence will ever come */
+		return;
+	}
+	if (res->guess)
+		classify_guess(lt, pi, ts, res);
+	else if (listener_hinted(lt, pi->proto, res->port == pi->sport ?
+	    pi->dport : pi->sport))
+		(void)classify_by_listener(lt, pi, res);
 }
 
 void

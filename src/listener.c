@@ -107,6 +107,7 @@ struct lru {
 };
 
 struct listener_table {
+	struct listener_head head;	/* first: listener.h reads it inline */
 	struct listener	*slots;
 	size_t		 cap;
 	size_t		 used;
@@ -685,6 +686,7 @@ listener_new(size_t cap, uint64_t seed)
 	lt->protect_max = cap * PROTECTED_NUM / PROTECTED_DEN;
 	lt->hints = xcalloc((size_t)PC_PROTO_COUNT * 65536,
 	    sizeof(*lt->hints));
+	lt->head.hints = lt->hints;
 	lt->conv_mask = (1U << LISTENER_CONV_LOG2) - 1;
 	lt->conv = xcalloc((size_t)LISTENER_CONV_WAYS << LISTENER_CONV_LOG2,
 	    sizeof(*lt->conv));

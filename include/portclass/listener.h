@@ -87,6 +87,28 @@ struct listener_verdict {
 struct listener_table;
 
 /*
+ * What every listener table starts with, for listener_hinted() to read
+ * inline: how many listeners are held per [transport][port].
+ */
+struct listener_head {
+	const uint16_t	*hints;
+};
+
+/*
+ * 1 if some listener is held on (proto, port): a packet whose ports have
+ * none need not ask listener_pick().  A count that reached its maximum
+ * stays there, so a false 1 only costs a lookup.
+ */
+static inline int
+listener_hinted(const struct listener_table *lt, unsigned int proto,
+    uint16_t port)
+{
+	const struct listener_head	*h = (const void *)lt;
+
+	return (h->hints[(size_t)proto * 65536 + port] != 0);
+}
+
+/*
  * A memory of at most cap listeners (0: LISTENER_DEFAULT_CAP), with its
  * conversation and candidate tables, whose hashes seed keys: the same
  * seed and packets give the same answers.  Startup allocation: exits
