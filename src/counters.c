@@ -177,7 +177,7 @@ counters_rows(const struct counters *c, struct counter_row *rows, size_t max)
 		rows[k].port = rows[k].ephemeral ? 0 :
 		    (uint16_t)(i % COUNTERS_SLOTS);
 		rows[k].c = c->slot[i];
-		memcpy(rows[k].reasons, c->why[i], sizeof(rows[k].reasons));
+		rows[k].reasons = c->why[i];
 	}
 	return (c->ntouched);
 }

@@ -51,8 +51,7 @@ report_build(struct report *r, const struct counters *c,
 		r->rows[i].ephemeral = cr[i].ephemeral;
 		r->rows[i].port = cr[i].port;
 		r->rows[i].c = cr[i].c;
-		memcpy(r->rows[i].reasons, cr[i].reasons,
-		    sizeof(r->rows[i].reasons));
+		r->rows[i].reasons = cr[i].reasons;
 		if (cr[i].ephemeral) {
 			r->rows[i].status = REG_DYNAMIC;
 			r->rows[i].service = "ephemeral";

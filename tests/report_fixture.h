@@ -24,6 +24,13 @@ static const struct unofficial_use fixture_use = {
 	.text = "a \"quoted\" use",
 };
 
+/* Why row 0's packets landed there; the other rows say nothing. */
+static const uint64_t fixture_reasons[CLASSIFY_REASON_COUNT] = {
+	[CLASSIFY_SYN] = 1,
+	[CLASSIFY_FLOW] = 9,
+};
+static const uint64_t fixture_no_reasons[CLASSIFY_REASON_COUNT];
+
 static inline void
 fixture_report(struct report *r, struct report_row *rows)
 {
@@ -35,20 +42,21 @@ fixture_report(struct report *r, struct report_row *rows)
 	rows[0].service = "https";
 	rows[0].c.packets = 10;
 	rows[0].c.bytes = 3000;
-	rows[0].reasons[CLASSIFY_SYN] = 1;
-	rows[0].reasons[CLASSIFY_FLOW] = 9;
+	rows[0].reasons = fixture_reasons;
 	rows[0].unofficial = &fixture_use;
 	rows[1].proto = PC_PROTO_UDP;
 	rows[1].port = 0;
 	rows[1].ephemeral = 1;
 	rows[1].status = REG_DYNAMIC;
 	rows[1].service = "ephemeral";
+	rows[1].reasons = fixture_no_reasons;
 	rows[1].c.packets = 2;
 	rows[1].c.bytes = 200;
 	rows[2].proto = PC_PROTO_SCTP;
 	rows[2].port = 4;
 	rows[2].status = REG_UNASSIGNED;
 	rows[2].service = NULL;
+	rows[2].reasons = fixture_no_reasons;
 	rows[2].c.packets = 1;
 	rows[2].c.bytes = 100;
 	r->rows = rows;

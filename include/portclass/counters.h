@@ -45,8 +45,11 @@ struct counter_row {
 	uint8_t			ephemeral;
 	uint16_t		port;
 	struct counter_pair	c;
-	/* packets per enum classify_reason: why they landed here */
-	uint64_t		reasons[CLASSIFY_REASON_COUNT];
+	/*
+	 * packets per enum classify_reason, why they landed here: the
+	 * counters' own array, valid until they next change
+	 */
+	const uint64_t		*reasons;
 };
 
 struct counters;

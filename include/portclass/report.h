@@ -37,8 +37,12 @@ struct report_row {
 	uint8_t			 status;	/* enum reg_status */
 	const char		*service;	/* primary name, NULL if none */
 	struct counter_pair	 c;
-	/* packets per enum classify_reason (docs/service-port.md) */
-	uint64_t		 reasons[CLASSIFY_REASON_COUNT];
+	/*
+	 * packets per enum classify_reason (docs/service-port.md): the
+	 * counters' array the report was built from, which must not change
+	 * while the report is in use (it is rendered at once)
+	 */
+	const uint64_t		*reasons;
 	/* the use reports show (unofficial_report); NULL if none */
 	const struct unofficial_use *unofficial;
 };
