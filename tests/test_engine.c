@@ -2,8 +2,9 @@
  * test_engine.c - the engine's clocks and report plumbing: wall-clock
  * intervals cut by engine_tick() whether or not frames come, packet-clock
  * intervals untouched by it, capture statistics split per interval, the
- * run-so-far report of SIGUSR1, and a registry swapped between frames.
- * A recording sink stands in for the real ones.
+ * run-so-far report of SIGUSR1, a registry swapped between frames, and
+ * guesses held until the report (defer.h).  A recording sink stands in
+ * for the real ones.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "portclass/classify.h"
+#include "portclass/defer.h"
 #include "portclass/engine.h"
 #include "portclass/log.h"
 #include "portclass/registry.h"
@@ -20,6 +23,7 @@
 #include "portclass/sink.h"
 
 #define T_MAX_REPORTS	32
+#define T_MAX_ROWS	8
 
 struct t_seen {
 	enum report_scope	scope;
@@ -29,6 +33,14 @@ struct t_seen {
 	struct report_capture	cap, cap_total;
 	char			clock[8];
 	char			name53[32];	/* service of udp/53 if shown */
+	size_t			nrows;		/* rows, the first T_MAX_ROWS */
+	struct {
+		uint16_t	port;		/* 0 with eph */
+		uint8_t		eph;
+		uint64_t	packets;
+		uint64_t	fanin;		/* packets by reason fanin */
+	}			rows[T_MAX_ROWS];
+	uint64_t		guess_evictions;
 };
 
 static struct t_seen	t_seen[T_MAX_REPORTS];
@@ -57,6 +69,14 @@ t_emit(struct sink *s, const struct report *r)
 		if (r->rows[i].port == 53 && r->rows[i].service != NULL)
 			strncpy(t->name53, r->rows[i].service,
 			    sizeof(t->name53) - 1);
+	t->nrows = r->nrows;
+	for (i = 0; i < r->nrows && i < T_MAX_ROWS; i++) {
+		t->rows[i].port = r->rows[i].port;
+		t->rows[i].eph = r->rows[i].ephemeral;
+		t->rows[i].packets = r->rows[i].c.packets;
+		t->rows[i].fanin = r->rows[i].reasons[CLASSIFY_FANIN];
+	}
+	t->guess_evictions = r->guess_evictions;
 	return (0);
 }
 
@@ -88,6 +108,42 @@ t_frame(struct engine *e, int64_t ts)
 	f.dlt = 1;		/* DLT_EN10MB */
 	f.ts_sec = ts;
 	engine_frame(e, &f);
+}
+
+/*
+ * Ethernet + IPv4 + UDP from 10.0.<a>.<b>:sport to 10.9.0.<d>:dport,
+ * no payload, at time ts.
+ */
+static void
+t_udp(struct engine *e, int64_t ts, uint16_t a, uint16_t sport, uint8_t d,
+    uint16_t dport)
+{
+	struct capture_frame	f;
+	uint8_t			b[sizeof(t_udp53)];
+
+	memcpy(b, t_udp53, sizeof(b));
+	b[28] = (uint8_t)(a >> 8);
+	b[29] = (uint8_t)a;
+	b[33] = d;
+	b[34] = (uint8_t)(sport >> 8);
+	b[35] = (uint8_t)sport;
+	b[36] = (uint8_t)(dport >> 8);
+	b[37] = (uint8_t)dport;
+	memset(&f, 0, sizeof(f));
+	f.data = b;
+	f.caplen = f.wirelen = sizeof(b);
+	f.dlt = 1;
+	f.ts_sec = ts;
+	engine_frame(e, &f);
+}
+
+/* A request and its answer between a client and a server. */
+static void
+t_ask(struct engine *e, int64_t ts, uint16_t a, uint16_t cport, uint8_t d,
+    uint16_t sport)
+{
+	t_udp(e, ts, a, cport, d, sport);
+	t_udp(e, ts, (uint16_t)(0x0900 | d), sport, (uint8_t)a, cport);
 }
 
 /* Fake capture statistics: the test moves them between ticks. */
@@ -279,6 +335,147 @@ test_report_now_and_swap(void **state)
 	registry_free(nr);
 }
 
+/* The row of port (0: the ephemeral row) in report k, or NULL. */
+static const struct t_seen *
+t_row(size_t k, uint16_t port, size_t *i)
+{
+	for (*i = 0; *i < t_seen[k].nrows && *i < T_MAX_ROWS; (*i)++)
+		if (t_seen[k].rows[*i].port == port &&
+		    t_seen[k].rows[*i].eph == (port == 0))
+			return (&t_seen[k]);
+	return (NULL);
+}
+
+/*
+ * A guess waits for evidence: the first client of WireGuard (51820/udp,
+ * dynamic) sits on 40000 (safetynetp, assigned), so the rule names the
+ * client; its packets are held, and once a second client on another port
+ * shows that 51820 listens, the interval report puts all of them on
+ * 51820.  Nothing is counted twice, and the next interval starts empty.
+ */
+static void
+test_guess_waits_for_evidence(void **state)
+{
+	struct registry	*reg = registry_new();
+	struct engine	*e;
+	char		 err[PC_ERRBUF_SIZE];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	e = t_engine(reg, ENGINE_CLOCK_PACKET, 60, 0);
+	t_ask(e, 1000, 0x0101, 40000, 2, 51820);
+	t_ask(e, 1001, 0x0101, 40000, 2, 51820);
+	t_ask(e, 1002, 0x0102, 45000, 2, 51820);
+	t_udp(e, 1061, 0x0103, 50000, 3, 53);	/* cuts the interval */
+	assert_int_equal(t_nseen, 1);
+	assert_non_null(t_row(0, 51820, &i));
+	assert_int_equal(t_seen[0].rows[i].packets, 6);
+	assert_int_equal(t_seen[0].rows[i].fanin, 6);
+	assert_null(t_row(0, 40000, &i));
+	assert_null(t_row(0, 45000, &i));
+	assert_int_equal(t_seen[0].packets, 6);
+	engine_finish(e, 0);
+	assert_int_equal(t_nseen, 3);
+	assert_int_equal(t_seen[1].packets, 1);
+	assert_int_equal(t_seen[2].packets, 7);
+	assert_non_null(t_row(2, 51820, &i));
+	assert_int_equal(t_seen[2].rows[i].packets, 6);
+	engine_free(e);
+	registry_free(reg);
+}
+
+/*
+ * Without evidence a guess is counted where the rule put it, at the
+ * report: one client only, caught mid-conversation.
+ */
+static void
+test_guess_without_evidence(void **state)
+{
+	struct registry	*reg = registry_new();
+	struct engine	*e;
+	char		 err[PC_ERRBUF_SIZE];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	e = t_engine(reg, ENGINE_CLOCK_PACKET, 0, 0);
+	t_ask(e, 1000, 0x0101, 40000, 2, 51820);
+	assert_int_equal(t_nseen, 0);
+	engine_finish(e, 0);
+	assert_int_equal(t_nseen, 1);
+	assert_non_null(t_row(0, 40000, &i));
+	assert_int_equal(t_seen[0].rows[i].packets, 2);
+	assert_int_equal(t_seen[0].guess_evictions, 0);
+	engine_free(e);
+	registry_free(reg);
+}
+
+/*
+ * More guessed conversations than the table holds: the stalest are
+ * decided early and counted as such, and every packet is still counted
+ * once.
+ */
+static void
+test_guess_table_full(void **state)
+{
+	struct registry	*reg = registry_new();
+	struct engine	*e;
+	char		 err[PC_ERRBUF_SIZE];
+	size_t		 i;
+	unsigned int	 k;
+
+	(void)state;
+	assert_int_equal(registry_load_default(reg, err), 0);
+	e = t_engine(reg, ENGINE_CLOCK_PACKET, 0, 0);
+	/*
+	 * Two dynamic ports each, in the warm-up (nobody saw who opened),
+	 * every endpoint with one peer (no listener to learn).
+	 */
+	for (k = 0; k < 30000; k++)
+		t_udp(e, 1000, (uint16_t)k, (uint16_t)(50000 + k % 7),
+		    (uint8_t)(k % 251), (uint16_t)(49152 + k % 16000));
+	engine_finish(e, 0);
+	assert_int_equal(t_seen[0].packets, 30000);
+	assert_non_null(t_row(0, 0, &i));
+	assert_int_equal(t_seen[0].rows[i].packets, 30000);
+	assert_true(t_seen[0].guess_evictions >= 30000 - DEFER_DEFAULT_CAP);
+	engine_free(e);
+	registry_free(reg);
+}
+
+/*
+ * Held guesses are decided under the registry they came in with: after a
+ * reload that names 51820/udp (as --map would), only later packets go
+ * there.
+ */
+static void
+test_guess_before_reload(void **state)
+{
+	struct registry	*old = registry_new(), *nr = registry_new();
+	struct engine	*e;
+	char		 err[PC_ERRBUF_SIZE];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(registry_load_default(old, err), 0);
+	assert_int_equal(registry_load_default(nr, err), 0);
+	assert_int_equal(registry_add_local(nr, PC_PROTO_UDP, 51820,
+	    "wireguard", NULL), 0);
+	e = t_engine(old, ENGINE_CLOCK_PACKET, 0, 0);
+	t_ask(e, 1000, 0x0101, 40000, 2, 51820);
+	engine_set_registry(e, nr);
+	registry_free(old);
+	t_ask(e, 1001, 0x0101, 40000, 2, 51820);
+	engine_finish(e, 0);
+	assert_non_null(t_row(0, 40000, &i));
+	assert_int_equal(t_seen[0].rows[i].packets, 2);
+	assert_non_null(t_row(0, 51820, &i));
+	assert_int_equal(t_seen[0].rows[i].packets, 2);
+	engine_free(e);
+	registry_free(nr);
+}
+
 int
 main(void)
 {
@@ -287,6 +484,10 @@ main(void)
 		cmocka_unit_test(test_packet_clock_ignores_ticks),
 		cmocka_unit_test(test_capture_stats_split),
 		cmocka_unit_test(test_report_now_and_swap),
+		cmocka_unit_test(test_guess_waits_for_evidence),
+		cmocka_unit_test(test_guess_without_evidence),
+		cmocka_unit_test(test_guess_table_full),
+		cmocka_unit_test(test_guess_before_reload),
 	};
 
 	return (cmocka_run_group_tests_name("engine", tests, NULL, NULL));
