@@ -484,6 +484,26 @@ prom_render(const struct report *run, const struct prom_info *info,
 	    "Flows evicted from the full flow cache.");
 	prom_buf_printf(&b, "portclass_flow_evictions_total %" PRIu64 "\n",
 	    run->flow_evictions);
+	prom_buf_family(&b, "portclass_listeners", "gauge",
+	    "Endpoints known to listen (docs/service-port.md).");
+	prom_buf_printf(&b, "portclass_listeners %" PRIu64 "\n",
+	    run->listeners);
+	prom_buf_family(&b, "portclass_listener_evictions_total", "counter",
+	    "Listeners evicted from the full listener memory.");
+	prom_buf_printf(&b, "portclass_listener_evictions_total %" PRIu64
+	    "\n", run->listener_evictions);
+	prom_buf_family(&b, "portclass_conversation_evictions_total",
+	    "counter", "Conversations forgotten to make room.");
+	prom_buf_printf(&b, "portclass_conversation_evictions_total %" PRIu64
+	    "\n", run->conversation_evictions);
+	prom_buf_family(&b, "portclass_candidate_evictions_total", "counter",
+	    "Fan-in counts of endpoints forgotten to make room.");
+	prom_buf_printf(&b, "portclass_candidate_evictions_total %" PRIu64
+	    "\n", run->candidate_evictions);
+	prom_buf_family(&b, "portclass_guess_evictions_total", "counter",
+	    "Guessed conversations decided early to make room.");
+	prom_buf_printf(&b, "portclass_guess_evictions_total %" PRIu64 "\n",
+	    run->guess_evictions);
 	prom_buf_family(&b, "portclass_files_failed", "gauge",
 	    "Input files that could not be opened or ended in an error.");
 	prom_buf_printf(&b, "portclass_files_failed %zu\n",

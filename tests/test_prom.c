@@ -80,6 +80,11 @@ make_report(struct report *r, struct report_row *rows)
 	r->total.bytes = r->service.bytes + 520;
 	r->flows = 5;
 	r->flow_evictions = 1;
+	r->listeners = 7;
+	r->listener_evictions = 2;
+	r->conversation_evictions = 3;
+	r->candidate_evictions = 4;
+	r->guess_evictions = 6;
 }
 
 /*
@@ -309,6 +314,13 @@ test_render_all(void **state)
 	    "{reason=\"icmp\"}"), 400);
 	assert_int_equal(value_of(t, "portclass_flows"), 5);
 	assert_int_equal(value_of(t, "portclass_flow_evictions_total"), 1);
+	assert_int_equal(value_of(t, "portclass_listeners"), 7);
+	assert_int_equal(value_of(t, "portclass_listener_evictions_total"), 2);
+	assert_int_equal(value_of(t,
+	    "portclass_conversation_evictions_total"), 3);
+	assert_int_equal(value_of(t, "portclass_candidate_evictions_total"),
+	    4);
+	assert_int_equal(value_of(t, "portclass_guess_evictions_total"), 6);
 
 	/* Info metrics, escaped; 2024-02-29 00:00 UTC. */
 	assert_int_equal(value_of(t, "portclass_build_info{version=\"9.9.9\","
