@@ -430,10 +430,10 @@ sink_text_emit(struct sink *s, const struct report *r)
 	fprintf(fp, "\nflow cache: %" PRIu64 " flows, %" PRIu64
 	    " evicted\n", r->flows, r->flow_evictions);
 	fprintf(fp, "listeners: %" PRIu64 " known, %" PRIu64 " evicted; "
-	    "evicted conversations %" PRIu64 ", candidates %" PRIu64
-	    ", held guesses %" PRIu64 "\n", r->listeners,
-	    r->listener_evictions, r->conversation_evictions,
-	    r->candidate_evictions, r->guess_evictions);
+	    "also evicted: conversations %" PRIu64 ", candidates %" PRIu64
+	    ", guesses %" PRIu64 "\n", r->listeners, r->listener_evictions,
+	    r->conversation_evictions, r->candidate_evictions,
+	    r->guess_evictions);
 	if (r->has_unassigned)
 		sink_text_unassigned(fp, r);
 	if (r->registry_reloads > 0 && s->meta != NULL) {
