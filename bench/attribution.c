@@ -2,7 +2,8 @@
  * attribution.c - how often portclass names the right service port, packet
  * by packet, on a capture whose answers are known (pcapgen --per-packet).
  *
- *   attribution [-q] [--listeners N] [--flows N] FILE [FILE.packets.tsv]
+ *   attribution [-q] [--listeners N] [--flows N] [--rows OUT] FILE
+ *       [FILE.packets.tsv]
  *
  * Reads FILE as portclass does (capture.h), decodes and classifies every
  * frame as the engine does (classify_packet() with a flow cache and a listener memory
@@ -19,7 +20,11 @@
  *     packets but are no server's port, and of those the rows an operator
  *     would see under --unassigned (unassigned or reserved), counted
  *     again for packets of servers with two or more clients.
- * -q prints one line per variant, for scripts.  Exit 0, or 1 on error.
+ * -q prints one line per variant, for scripts.  --rows writes the first
+ * variant's service rows to OUT ("proto port packets", "-" for the
+ * ephemeral row), which must equal the run report of portclass -r FILE:
+ * tests/e2e_attribution.sh checks that this program decides as the
+ * engine does.  Exit 0, or 1 on error.
  * docs/service-port.md explains the figures.
  */
 #include <errno.h>
@@ -53,6 +58,7 @@ struct variant {
 	uint64_t		 wrong_why[CLASSIFY_REASON_COUNT];
 	uint8_t			*got;		/* [proto][port]: 1 got, 2 with
 						 * a packet of a 2+ server */
+	uint64_t		*rows;		/* [proto][port or 65536] */
 };
 
 static void	at_usage(void) __attribute__((noreturn));
@@ -61,7 +67,7 @@ static void
 at_usage(void)
 {
 	fprintf(stderr, "usage: attribution [-q] [--listeners N] "
-	    "[--flows N] FILE [PACKETS.tsv]\n");
+	    "[--flows N] [--rows OUT] FILE [PACKETS.tsv]\n");
 	exit(1);
 }
 
@@ -146,6 +152,7 @@ struct at_run {
 	struct variant	*cur;		/* settling: whose */
 };
 
+static unsigned long dbg_line;
 static struct at_truth *
 at_truth_slot(struct at_run *r, const struct pkt_info *pi)
 {
@@ -169,12 +176,15 @@ static void
 at_count(struct variant *v, const struct classify_result *res, int proto,
     unsigned long sport, unsigned long group, uint64_t n)
 {
+	v->rows[(size_t)proto * 65537 + (res->ephemeral ? 65536 : res->port)]
+	    += n;
 	v->packets += n;
 	if (res->ephemeral ? sport == 65536 : res->port == sport) {
 		v->right += n;
 		return;
 	}
 	v->wrong_why[res->reason] += n;
+	if (getenv("AT_DBG") && v->lt && group >= 2) fprintf(stderr, "%lu wrong %s %lu -> %u %s n=%lu g=%lu\n", dbg_line, pc_proto_name((unsigned)proto), sport, res->ephemeral ? 0 : res->port, classify_reason_name(res->reason), (unsigned long)n, group);
 	if (!res->ephemeral)
 		v->got[(size_t)proto * 65536 + res->port] |=
 		    (uint8_t)(1 | (group >= 2 ? 2 : 0));
@@ -189,15 +199,32 @@ at_settle(void *ctx, const struct defer_entry *d)
 	struct at_truth		*t;
 
 	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, &res);
+	if (res.reason >= CLASSIFY_CLIENT) {
+		res.port = d->port;
+		res.ephemeral = d->ephemeral;
+		res.reason = d->reason;
+	}
 	t = at_truth_slot(r, &d->pi);
 	at_count(r->cur, &res, t->proto, t->sport, t->group, d->packets);
 }
 
+/* As engine_decided(): evidence decides this held conversation now. */
+static int
+at_decided(void *ctx, const struct defer_entry *d)
+{
+	struct at_run		*r = ctx;
+	struct classify_result	 res;
+
+	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, &res);
+	return (res.reason < CLASSIFY_CLIENT);
+}
+
 static void
 at_hold(struct at_run *r, struct variant *v, const struct capture_frame *f,
-    const struct pkt_info *pi, int proto, unsigned long sport,
-    unsigned long group)
+    const struct pkt_info *pi, const struct classify_result *res, int proto,
+    unsigned long sport, unsigned long group)
 {
+	struct defer_packet	 p;
 	struct defer_entry	 out;
 	struct at_truth		*t;
 
@@ -205,11 +232,16 @@ at_hold(struct at_run *r, struct variant *v, const struct capture_frame *f,
 	t->proto = (uint8_t)proto;
 	t->sport = (uint32_t)sport;
 	t->group = (uint16_t)(group > 65535 ? 65535 : group);
-	if (defer_hold(v->held, pi, f->wirelen, f->ts_sec, f->ts_nsec,
-	    &out)) {
-		r->cur = v;
+	p.pi = pi;
+	p.wirelen = f->wirelen;
+	p.sec = f->ts_sec;
+	p.nsec = f->ts_nsec;
+	p.port = res->port;
+	p.ephemeral = res->ephemeral;
+	p.reason = res->reason;
+	r->cur = v;
+	if (defer_hold(v->held, &p, &out, at_decided, r))
 		at_settle(r, &out);
-	}
 }
 
 /* One frame against its line of truth, through both variants. */
@@ -227,6 +259,7 @@ at_frame(void *ctx, const struct capture_frame *f)
 	if (r->failed)
 		return;
 	r->lineno++;
+	dbg_line = r->lineno;
 	if (fgets(line, sizeof(line), r->tf) == NULL ||
 	    (strncmp(line, "counter\t", 8) != 0 &&
 	    sscanf(line, "%31s %31s %lu %lu", f1, f2, &cport, &group) < 3)) {
@@ -256,11 +289,37 @@ at_frame(void *ctx, const struct capture_frame *f)
 		v = &r->var[j];
 		classify_packet(r->reg, v->flows, v->lt, &pi, f->ts_sec, &res);
 		if (res.guess) {
-			at_hold(r, v, f, &pi, proto, sport, group);
+			at_hold(r, v, f, &pi, &res, proto, sport, group);
 			continue;
 		}
 		at_count(v, &res, proto, sport, group, 1);
 	}
+}
+
+/* The first variant's rows, as portclass's run report has them. */
+static int
+at_rows(const struct variant *v, const char *path)
+{
+	FILE	*fp;
+	size_t	 i;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "attribution: %s: %s\n", path,
+		    strerror(errno));
+		return (-1);
+	}
+	for (i = 0; i < (size_t)PC_PROTO_COUNT * 65537; i++) {
+		if (v->rows[i] == 0)
+			continue;
+		if (i % 65537 == 65536)
+			fprintf(fp, "%s\t-\t%" PRIu64 "\n",
+			    pc_proto_name((unsigned int)(i / 65537)), v->rows[i]);
+		else
+			fprintf(fp, "%s\t%zu\t%" PRIu64 "\n",
+			    pc_proto_name((unsigned int)(i / 65537)), i % 65537,
+			    v->rows[i]);
+	}
+	return (fclose(fp) == 0 ? 0 : -1);
 }
 
 int
@@ -271,6 +330,7 @@ main(int argc, char **argv)
 	struct at_run		 r;
 	struct capture		*cap;
 	size_t			 flows = FLOW_DEFAULT_CAP, lcap = 0;
+	const char		*rows = NULL;
 	int			 a = 1, quiet = 0, j;
 
 	for (; a < argc && argv[a][0] == '-'; a++) {
@@ -280,6 +340,8 @@ main(int argc, char **argv)
 			lcap = strtoul(argv[++a], NULL, 10);
 		else if (strcmp(argv[a], "--flows") == 0 && a + 1 < argc)
 			flows = strtoul(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--rows") == 0 && a + 1 < argc)
+			rows = argv[++a];
 		else
 			at_usage();
 	}
@@ -315,8 +377,15 @@ main(int argc, char **argv)
 	r.var[1].name = "rule and flow cache only (no listener memory)";
 	r.var[1].flows = flow_new(flows);
 	r.server = calloc(AT_SLOTS, 1);
-	for (j = 0; j < 2; j++)
+	for (j = 0; j < 2; j++) {
 		r.var[j].got = calloc(AT_SLOTS, 1);
+		r.var[j].rows = calloc((size_t)PC_PROTO_COUNT * 65537,
+		    sizeof(*r.var[j].rows));
+		if (r.var[j].rows == NULL) {
+			fprintf(stderr, "attribution: out of memory\n");
+			return (1);
+		}
+	}
 	if (r.server == NULL || r.var[0].got == NULL || r.var[1].got == NULL ||
 	    r.truth == NULL) {
 		fprintf(stderr, "attribution: out of memory\n");
@@ -332,6 +401,8 @@ main(int argc, char **argv)
 		r.cur = &r.var[j];
 		defer_drain(r.var[j].held, at_settle, &r);
 	}
+	if (rows != NULL && at_rows(&r.var[0], rows) == -1)
+		return (1);
 	if (!quiet)
 		printf("%s: %" PRIu64 " frames\n", argv[a], r.lineno);
 	for (j = 0; j < 2; j++)
@@ -341,6 +412,7 @@ main(int argc, char **argv)
 		listener_free(r.var[j].lt);
 		defer_free(r.var[j].held);
 		free(r.var[j].got);
+		free(r.var[j].rows);
 	}
 	free(r.server);
 	free(r.truth);

@@ -156,6 +156,9 @@ classify_set(struct classify_result *res, uint16_t port,
 #define CLASSIFY_KEY_SURE	4
 #define CLASSIFY_KEY_CLIENT	16
 
+/* A power of two: 1 in this many sure conversations is noted. */
+#define CLASSIFY_SURE_SAMPLE	16
+
 /* The rule from the two ports alone (step 2 and 4). */
 static inline void
 classify_by_status(const struct registry *reg, const struct pkt_info *pi,
@@ -224,12 +227,15 @@ classify_by_listener(struct listener_table *lt, const struct pkt_info *pi,
  * conversation is noted (fan-in, who sent first), then a listener on the
  * other port may name it, a listener on the rule's own port confirms it,
  * and else, for UDP, the side that got the conversation's first packet
- * decides.  Without any of these it stays a guess.  Out of line: sure
- * packets, most of the traffic, never come here.
+ * decides, unless the rule named an assigned port outside the client
+ * ranges: a first packet seen the wrong way round (a long quiet flow
+ * begun before the capture, a lost query) must not turn a client's port
+ * into an unassigned service.  Without any of these it stays a guess.
+ * Out of line: sure packets, most of the traffic, never come here.
  */
 static __attribute__((noinline)) void
-classify_guess(struct listener_table *lt, const struct pkt_info *pi,
-    int64_t ts, struct classify_result *res)
+classify_guess(const struct registry *reg, struct listener_table *lt,
+    const struct pkt_info *pi, int64_t ts, struct classify_result *res)
 {
 	struct listener_verdict	 v;
 	enum listener_first	 first;
@@ -246,9 +252,16 @@ classify_guess(struct listener_table *lt, const struct pkt_info *pi,
 	if (first == LISTENER_FIRST_UNKNOWN)
 		return;
 	server = first == LISTENER_FIRST_SRC ? pi->dport : pi->sport;
-	if (res->ephemeral || res->port != server)
-		classify_set(res, server, CLASSIFY_FIRST);
-	res->guess = 0;
+	if (!res->ephemeral && res->port == server) {
+		res->guess = 0;		/* the first packet agrees */
+		return;
+	}
+	if (!res->ephemeral && classify_key(reg, pi->proto, res->port) <
+	    CLASSIFY_KEY_SURE)
+		return;
+	/* Still a guess: a listener learnt by the report outranks it. */
+	classify_set(res, server, CLASSIFY_FIRST);
+	res->guess = 1;
 }
 
 /*
@@ -329,9 +342,20 @@ classify_packet(const struct registry *reg, struct flow_cache *flows,
 		res->guess = 0;		/* no evidence will ever come */
 		return;
 	}
-	if (res->guess)
-		classify_guess(lt, pi, ts, res);
-	else if (listener_hinted(lt, pi->proto, res->port == pi->sport ?
+	if (res->guess) {
+		classify_guess(reg, lt, pi, ts, res);
+		return;
+	}
+	/*
+	 * One conversation in CLASSIFY_SURE_SAMPLE of the sure traffic
+	 * still counts towards fan-in, picked by its ports (the client's
+	 * changes from one to the next), so that busy servers on assigned
+	 * ports are known to listen when a NAT client on a lower port
+	 * turns up, at a fraction of the cost of noting every one.
+	 */
+	if (((pi->sport ^ pi->dport) & (CLASSIFY_SURE_SAMPLE - 1)) == 0)
+		(void)listener_observe(lt, pi, ts);
+	if (listener_hinted(lt, pi->proto, res->port == pi->sport ?
 	    pi->dport : pi->sport))
 		(void)classify_by_listener(lt, pi, res);
 }

@@ -46,16 +46,25 @@ defer_new(size_t cap, uint64_t seed)
 	return (dt);
 }
 
+/* The packet's answer: later packets were decided knowing more. */
+static void
+defer_answer(struct defer_entry *d, const struct defer_packet *p)
+{
+	d->port = p->port;
+	d->ephemeral = p->ephemeral;
+	d->reason = p->reason;
+}
+
 int
-defer_hold(struct defer_table *dt, const struct pkt_info *pi,
-    uint32_t wirelen, int64_t sec, uint32_t nsec, struct defer_entry *out)
+defer_hold(struct defer_table *dt, const struct defer_packet *p,
+    struct defer_entry *out, defer_decided_cb *decided, void *ctx)
 {
 	struct defer_entry	*b, *d, *victim;
 	uint64_t		 key;
 	uint32_t		 bi;
 	int			 lo_is_src, i, evicted = 0;
 
-	key = conv_hash(pi, dt->seed, &lo_is_src) | 1;
+	key = conv_hash(p->pi, dt->seed, &lo_is_src) | 1;
 	bi = (uint32_t)(key >> 32) & dt->mask;
 	b = &dt->e[(size_t)bi * DEFER_WAYS];
 	victim = NULL;
@@ -63,9 +72,10 @@ defer_hold(struct defer_table *dt, const struct pkt_info *pi,
 		d = &b[i];
 		if (d->key == key) {
 			d->packets++;
-			d->bytes += wirelen;
-			if (sec > d->last_sec)
-				d->last_sec = sec;
+			d->bytes += p->wirelen;
+			if (p->sec > d->last_sec)
+				d->last_sec = p->sec;
+			defer_answer(d, p);
 			return (0);
 		}
 		if (d->key == 0) {
@@ -76,7 +86,15 @@ defer_hold(struct defer_table *dt, const struct pkt_info *pi,
 			victim = d;
 	}
 	if (victim->key != 0) {
-		/* The bucket is full: its stalest conversation leaves. */
+		/*
+		 * The bucket is full: a conversation that evidence decides
+		 * now leaves, else the stalest.
+		 */
+		for (i = 0; decided != NULL && i < DEFER_WAYS; i++)
+			if (decided(ctx, &b[i])) {
+				victim = &b[i];
+				break;
+			}
 		*out = *victim;
 		dt->evictions++;
 		evicted = 1;
@@ -87,11 +105,12 @@ defer_hold(struct defer_table *dt, const struct pkt_info *pi,
 		dt->used[dt->nused++] = bi;
 	}
 	victim->key = key;
-	victim->pi = *pi;
+	victim->pi = *p->pi;
+	defer_answer(victim, p);
 	victim->packets = 1;
-	victim->bytes = wirelen;
-	victim->first_sec = victim->last_sec = sec;
-	victim->first_nsec = nsec;
+	victim->bytes = p->wirelen;
+	victim->first_sec = victim->last_sec = p->sec;
+	victim->first_nsec = p->nsec;
 	return (evicted);
 }
 

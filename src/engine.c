@@ -92,9 +92,10 @@ static void	engine_unassigned(struct engine *, const struct pkt_info *,
 		    uint16_t, const struct capture_frame *);
 static void	engine_alert(struct engine *, const struct unassigned_alert *);
 static void	engine_hold(struct engine *, const struct capture_frame *,
-		    const struct pkt_info *);
+		    const struct pkt_info *, const struct classify_result *);
 static void	engine_settle(struct engine *);
 static void	engine_settle_one(void *, const struct defer_entry *);
+static int	engine_decided(void *, const struct defer_entry *);
 
 uint64_t
 engine_random_seed(void)
@@ -350,7 +351,7 @@ engine_count(struct engine *e, const struct capture_frame *f,
 	classify_packet(e->cfg.reg, e->flows, e->listeners, pi, f->ts_sec,
 	    &cr);
 	if (cr.guess) {
-		engine_hold(e, f, pi);
+		engine_hold(e, f, pi, &cr);
 		return;
 	}
 	counters_add_why(e->cur, pi->proto, cr.ephemeral ? COUNTERS_EPHEMERAL :
@@ -473,17 +474,38 @@ engine_alert(struct engine *e, const struct unassigned_alert *al)
  */
 static __attribute__((noinline)) void
 engine_hold(struct engine *e, const struct capture_frame *f,
-    const struct pkt_info *pi)
+    const struct pkt_info *pi, const struct classify_result *cr)
 {
+	struct defer_packet	p;
 	struct defer_entry	out;
 
-	if (defer_hold(e->held, pi, f->wirelen, f->ts_sec, f->ts_nsec, &out))
+	p.pi = pi;
+	p.wirelen = f->wirelen;
+	p.sec = f->ts_sec;
+	p.nsec = f->ts_nsec;
+	p.port = cr->port;
+	p.ephemeral = cr->ephemeral;
+	p.reason = cr->reason;
+	if (defer_hold(e->held, &p, &out, engine_decided, e))
 		engine_settle_one(e, &out);
 }
 
+/* A held conversation that evidence, not the rule, would decide now. */
+static int
+engine_decided(void *ctx, const struct defer_entry *d)
+{
+	struct engine		*e = ctx;
+	struct classify_result	 cr;
+
+	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &cr);
+	return (cr.reason < CLASSIFY_CLIENT);
+}
+
 /*
- * Decide one held conversation with what the memories know now, and
- * count it where it lands, as engine_count() would have.
+ * Decide one held conversation with what the memories know now: by
+ * evidence if there is some by now, else as its latest packet was (the
+ * rule, or its first packet), and count it where it lands, as
+ * engine_count() would have.
  */
 static void
 engine_settle_one(void *ctx, const struct defer_entry *d)
@@ -494,6 +516,11 @@ engine_settle_one(void *ctx, const struct defer_entry *d)
 	enum reg_status		 st;
 
 	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &cr);
+	if (cr.reason >= CLASSIFY_CLIENT) {
+		cr.port = d->port;
+		cr.ephemeral = d->ephemeral;
+		cr.reason = d->reason;
+	}
 	counters_add_n(e->cur, d->pi.proto, cr.ephemeral ?
 	    COUNTERS_EPHEMERAL : cr.port, d->packets, d->bytes, cr.reason);
 	if (e->ua == NULL || cr.ephemeral)

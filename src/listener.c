@@ -46,7 +46,6 @@
 
 /* Candidate: fan-in qualifies at two peers whose ports differ. */
 #define CAND_QUALIFY		2
-#define CAND_PEERS_MAX		255
 
 #define HINT_STICKY		UINT16_MAX
 
@@ -65,24 +64,16 @@ struct endpoint {
 };
 
 struct cand {
-	uint64_t	fp;		/* endpoint fingerprint; 0: empty */
+	uint32_t	fp;		/* endpoint fingerprint; 0: empty */
 	uint32_t	peer;		/* first peer's fingerprint */
 	uint16_t	peer_port;
-	uint8_t		peers;		/* peers credited, CAND_PEERS_MAX */
-	uint8_t		marks;		/* CAND_VARIED, opened, low (below) */
+	uint8_t		peers;		/* peers counted, up to UINT8_MAX */
+	uint8_t		opened;		/* conversations it opened, likewise */
+	uint8_t		low;		/* peers outside the client ranges
+					 * while it is inside, likewise */
+	uint8_t		varied;		/* later peers' ports differed */
+	uint8_t		pad[2];
 };
-
-/*
- * marks: whether later peers' ports differed from the first's; how many
- * conversations the endpoint opened; how many peers sat outside the
- * client ranges while it sits inside them.  The two counts saturate at
- * 7: they matter when an endpoint is about to qualify, at a few peers.
- */
-#define CAND_VARIED		0x80u
-#define CAND_OPENED(m)		((m) & 7u)
-#define CAND_LOW(m)		((m) >> 3 & 7u)
-#define CAND_OPENED_ONE		0x01u
-#define CAND_LOW_ONE		0x08u
 
 _Static_assert(sizeof(struct cand) == 16, "candidate is 16 bytes");
 
@@ -143,13 +134,19 @@ endpoint_make(const struct pkt_info *pi, int dst, struct endpoint *ep)
 	ep->fold = conv_fold(ep->addr, pi->ipver == 4, ep->port);
 }
 
-/* A nonzero fingerprint of an endpoint, for the candidates. */
+/*
+ * A fingerprint of an endpoint, for the candidates: the bucket from its
+ * low bits, a nonzero 32-bit check from its high ones.
+ */
 static inline uint64_t
 endpoint_fp(const struct listener_table *lt, const struct endpoint *ep)
 {
 	return (conv_mix(ep->fold ^ lt->seed ^
-	    ((uint64_t)ep->proto << 56 | (uint64_t)ep->ipver << 48)) | 1);
+	    ((uint64_t)ep->proto << 56 | (uint64_t)ep->ipver << 48)) |
+	    (uint64_t)1 << 32);
 }
+
+#define CAND_CHECK(fp)		((uint32_t)((fp) >> 32))
 
 static inline uint32_t
 endpoint_peer_fp(const struct endpoint *ep)
@@ -349,14 +346,19 @@ listener_get(struct listener_table *lt, const struct endpoint *ep)
 /* ------------------------------------------------------------------ */
 
 static struct cand *
+cand_bucket(struct listener_table *lt, uint64_t fp)
+{
+	return (&lt->cand[(size_t)(fp & lt->cand_mask) * LISTENER_CAND_WAYS]);
+}
+
+static struct cand *
 cand_find(struct listener_table *lt, uint64_t fp)
 {
-	struct cand	*b;
+	struct cand	*b = cand_bucket(lt, fp);
 	int		 i;
 
-	b = &lt->cand[(size_t)(fp >> 20 & lt->cand_mask) * LISTENER_CAND_WAYS];
 	for (i = 0; i < LISTENER_CAND_WAYS; i++)
-		if (b[i].fp == fp)
+		if (b[i].fp == CAND_CHECK(fp))
 			return (&b[i]);
 	return (NULL);
 }
@@ -370,9 +372,8 @@ cand_find(struct listener_table *lt, uint64_t fp)
 static struct cand *
 cand_take(struct listener_table *lt, uint64_t fp)
 {
-	struct cand	*b, *c;
+	struct cand	*b = cand_bucket(lt, fp), *c;
 
-	b = &lt->cand[(size_t)(fp >> 20 & lt->cand_mask) * LISTENER_CAND_WAYS];
 	if (b[0].fp == 0)
 		c = &b[0];
 	else if (b[1].fp == 0)
@@ -382,17 +383,15 @@ cand_take(struct listener_table *lt, uint64_t fp)
 		lt->cand_evictions++;
 	}
 	memset(c, 0, sizeof(*c));
-	c->fp = fp;
+	c->fp = CAND_CHECK(fp);
 	return (c);
 }
 
-/* Add one to a 3-bit count in marks (CAND_OPENED_ONE, CAND_LOW_ONE). */
-static uint8_t
-cand_mark(uint8_t marks, unsigned int one)
+static void
+cand_add(uint8_t *n)
 {
-	if (((marks / one) & 7u) < 7u)
-		marks = (uint8_t)(marks + one);
-	return (marks);
+	if (*n < UINT8_MAX)
+		(*n)++;
 }
 
 /*
@@ -406,19 +405,18 @@ cand_mark(uint8_t marks, unsigned int one)
 static int
 cand_qualifies(const struct cand *c)
 {
-	return (c->peers >= CAND_QUALIFY && (c->marks & CAND_VARIED) &&
-	    c->peers > CAND_OPENED(c->marks) &&
-	    2 * CAND_LOW(c->marks) <= c->peers);
+	return (c->peers >= CAND_QUALIFY && c->varied &&
+	    c->peers > c->opened && 2 * c->low <= c->peers);
 }
 
 /*
- * Endpoint ep met peer in a conversation it did not open (or nobody knows
- * who did): one more peer for a listener, or for a candidate, which
- * becomes a listener once it qualifies.
+ * Endpoint ep met peer in a conversation, which it opened (opened) or
+ * not (or nobody knows): one more peer for a listener, or for a
+ * candidate, which becomes a listener once it qualifies.
  */
 static void
 listener_credit(struct listener_table *lt, const struct endpoint *ep,
-    const struct endpoint *peer)
+    const struct endpoint *peer, int opened)
 {
 	struct listener	*l;
 	struct cand	*c;
@@ -426,7 +424,7 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 	uint32_t	 pfp;
 
 	if ((l = listener_get(lt, ep)) != NULL) {
-		if (l->count < UINT32_MAX)
+		if (!opened && l->count < UINT32_MAX)
 			l->count++;
 		listener_use(lt, l);
 		return;
@@ -435,6 +433,8 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 	pfp = endpoint_peer_fp(peer);
 	if ((c = cand_find(lt, fp)) == NULL)
 		c = cand_take(lt, fp);
+	if (opened)
+		cand_add(&c->opened);
 	if (c->peers == 0) {
 		c->peer = pfp;
 		c->peer_port = peer->port;
@@ -442,11 +442,10 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 		/* The same peer again: forgotten, then seen again. */
 		return;
 	} else if (peer->port != c->peer_port)
-		c->marks |= CAND_VARIED;
-	if (c->peers < CAND_PEERS_MAX)
-		c->peers++;
+		c->varied = 1;
+	cand_add(&c->peers);
 	if (ep->port >= PORT_CLIENT_MIN && peer->port < PORT_CLIENT_MIN)
-		c->marks = cand_mark(c->marks, CAND_LOW_ONE);
+		cand_add(&c->low);
 	if (cand_qualifies(c)) {
 		c->fp = 0;
 		(void)listener_insert(lt, ep, LISTENER_FANIN, c->peers);
@@ -464,37 +463,36 @@ listener_opened(struct listener_table *lt, const struct endpoint *ep)
 	struct cand	*c;
 
 	if ((c = cand_find(lt, endpoint_fp(lt, ep))) != NULL)
-		c->marks = cand_mark(c->marks, CAND_OPENED_ONE);
+		cand_add(&c->opened);
 }
 
 /*
- * A conversation seen for the first time: it counts once, for the side
- * that did not open it (when the opener is known: a handshake, or a first
- * packet after the warm-up), or for both sides (a capture begun
- * mid-stream), and marks its opener.
+ * A conversation seen for the first time counts once.  A handshake says
+ * who opened it: it counts for the other side, and marks the opener.  A
+ * UDP packet after the warm-up says so more weakly (a quiet flow begun
+ * before the capture may show its server's packet first): it counts for
+ * both sides and marks the one that sent, so that a client talking to
+ * several servers from one port cannot qualify, while a server seen the
+ * wrong way round by one client still gains that client.  Without
+ * either (a capture begun mid-stream) it counts for both sides.
  */
 static __attribute__((noinline)) void
 listener_met(struct listener_table *lt, const struct pkt_info *pi,
-    enum listener_first first)
+    enum listener_first first, int weak)
 {
 	struct endpoint	 src, dst;
 
 	endpoint_make(pi, 0, &src);
 	endpoint_make(pi, 1, &dst);
-	switch (first) {
-	case LISTENER_FIRST_SRC:
-		listener_credit(lt, &dst, &src);
+	if (first == LISTENER_FIRST_UNKNOWN || weak) {
+		listener_credit(lt, &dst, &src, first == LISTENER_FIRST_DST);
+		listener_credit(lt, &src, &dst, first == LISTENER_FIRST_SRC);
+	} else if (first == LISTENER_FIRST_SRC) {
+		listener_credit(lt, &dst, &src, 0);
 		listener_opened(lt, &src);
-		break;
-	case LISTENER_FIRST_DST:
-		listener_credit(lt, &src, &dst);
+	} else {
+		listener_credit(lt, &src, &dst, 0);
 		listener_opened(lt, &dst);
-		break;
-	default:
-		/* Either side may be the server: both count. */
-		listener_credit(lt, &dst, &src);
-		listener_credit(lt, &src, &dst);
-		break;
 	}
 }
 
@@ -516,7 +514,7 @@ listener_conv(struct listener_table *lt, const struct pkt_info *pi,
 {
 	uint64_t	 h;
 	uint32_t	*b, e, tag, f;
-	int		 lo_is_src, i;
+	int		 lo_is_src, i, weak;
 
 	if (!lt->started) {
 		lt->started = 1;
@@ -541,10 +539,13 @@ listener_conv(struct listener_table *lt, const struct pkt_info *pi,
 		goto found;
 	}
 	*isnew = 1;
+	weak = 0;
 	if (first == LISTENER_FIRST_UNKNOWN &&
 	    (pi->proto == PC_PROTO_UDP || pi->proto == PC_PROTO_UDPLITE) &&
-	    ts - lt->start >= LISTENER_WARMUP)
+	    ts - lt->start >= LISTENER_WARMUP) {
 		first = LISTENER_FIRST_SRC;
+		weak = 1;
+	}
 	e = tag;
 	if (first != LISTENER_FIRST_UNKNOWN)
 		e |= (first == LISTENER_FIRST_SRC) == lo_is_src ?
@@ -554,7 +555,7 @@ listener_conv(struct listener_table *lt, const struct pkt_info *pi,
 	for (i = LISTENER_CONV_WAYS - 1; i > 0; i--)
 		b[i] = b[i - 1];
 	b[0] = e;
-	listener_met(lt, pi, first);
+	listener_met(lt, pi, first, weak);
 found:
 	f = e & CE_FLAGS;
 	if (f == 0)

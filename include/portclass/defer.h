@@ -14,9 +14,10 @@
  * then, just before every report (docs/service-port.md, "Guesses wait").
  *
  * A fixed table of DEFER_DEFAULT_CAP conversations in 4-way buckets,
- * allocated once.  When a bucket is full, its least recently held
- * conversation leaves at once (defer_hold() hands it back, counted as an
- * early decision).  Nothing here allocates, logs or calls the system per
+ * allocated once.  When a bucket is full, one conversation leaves at once
+ * (defer_hold() hands it back, counted as an early decision): one that
+ * evidence decides by now, if the caller's test finds one, else the
+ * least recently held.  Nothing here allocates, logs or calls the system per
  * packet.  Not thread-safe: one engine owns a table.
  */
 #ifndef PORTCLASS_DEFER_H
@@ -27,12 +28,26 @@
 
 #include "portclass/decode.h"
 
-#define DEFER_DEFAULT_CAP	8192
+#define DEFER_DEFAULT_CAP	16384
+
+/* One packet to hold, and the answer it had when it came. */
+struct defer_packet {
+	const struct pkt_info	*pi;		/* PKT_PORTS, ipver 4 or 6 */
+	uint32_t		 wirelen;
+	int64_t			 sec;
+	uint32_t		 nsec;
+	uint16_t		 port;		/* classify.h's result */
+	uint8_t			 ephemeral;
+	uint8_t			 reason;
+};
 
 /* One conversation's held packets. */
 struct defer_entry {
 	uint64_t	key;		/* conv.h's hash; 0: empty */
 	struct pkt_info	pi;		/* the first packet held */
+	uint16_t	port;		/* the latest packet's answer */
+	uint8_t		ephemeral;
+	uint8_t		reason;
 	uint64_t	packets;
 	uint64_t	bytes;		/* on the wire */
 	int64_t		first_sec;	/* the first packet's time */
@@ -49,14 +64,20 @@ struct defer_table;
 struct defer_table	*defer_new(size_t cap, uint64_t seed);
 
 /*
- * Hold one packet of pi (PKT_PORTS, ipver 4 or 6) of wirelen bytes at
- * time sec.nsec with its conversation's.  Returns 1 when another
+ * Whether evidence decides a held conversation now (the caller knows):
+ * such a one leaves a full bucket first, since deciding it early changes
+ * nothing.
+ */
+typedef int	defer_decided_cb(void *ctx, const struct defer_entry *);
+
+/*
+ * Hold one packet with its conversation's.  Returns 1 when another
  * conversation had to leave to make room: *out is it, which the caller
- * must decide now.  Else 0.
+ * must decide now.  Else 0.  decided may be NULL.
  */
 int			 defer_hold(struct defer_table *,
-			    const struct pkt_info *pi, uint32_t wirelen,
-			    int64_t sec, uint32_t nsec, struct defer_entry *out);
+			    const struct defer_packet *, struct defer_entry *out,
+			    defer_decided_cb *decided, void *ctx);
 
 /* Call cb for every conversation held, then hold none. */
 void			 defer_drain(struct defer_table *,
