@@ -6,7 +6,7 @@ set -euo pipefail
 PC_PACKAGES=(build-essential cmake pkg-config libpcap-dev uthash-dev
 	libcmocka-dev clang tcpdump libmicrohttpd-dev prometheus curl jq
 	iproute2 util-linux bsdutils procps dpkg-dev file tcpreplay
-	valgrind wrk time)
+	valgrind wrk time tshark)
 
 pc_install_deps() {
 	local missing=() p
@@ -19,6 +19,9 @@ pc_install_deps() {
 	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 	echo "portclass: installing ${missing[*]}" >&2
 	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+	# Through env, as sudo drops DEBIAN_FRONTEND from the environment.
+	# Non-interactive, wireshark-common (tshark) keeps its default answer
+	# "no" to installing dumpcap setuid: the tests only read files.
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >/dev/null
 }

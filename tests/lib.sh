@@ -6,18 +6,23 @@
 # NDJSON service rows of one scope -> "proto<TAB>port<TAB>packets<TAB>bytes
 # <TAB>service<TAB>status" ("null" for a null port or service).  portclass
 # writes one flat object per line with a fixed key order, which is all the
-# parsing this needs.
+# parsing this needs.  Fields are read from ',"proto":"' on: the keys
+# before it ("reasons", whose counts include one named "status", and
+# "unofficial") are not the row's own (src/sink_json.c keeps added keys
+# there), and inside a JSON string a quote is always escaped, so ',"' can
+# only be the row's own structure.
 json_service_rows() {
 	awk -v scope="$1" '
 	function field(name,   m) {
-		if (match($0, "\"" name "\":(\"[^\"]*\"|[^,}]*)")) {
-			m = substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
+		if (match(row, "\"" name "\":(\"[^\"]*\"|[^,}]*)")) {
+			m = substr(row, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
 			gsub(/^"|"$/, "", m)
 			return m
 		}
 		return ""
 	}
 	/"type":"service"/ && index($0, "\"scope\":\"" scope "\"") {
+		row = substr($0, index($0, ",\"proto\":\""))
 		print field("proto") "\t" field("port") "\t" field("packets") "\t" \
 		    field("bytes") "\t" field("service") "\t" field("status")
 	}'
