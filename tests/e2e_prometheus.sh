@@ -154,8 +154,8 @@ query_sum() {
 }
 
 # The run report's service rows of NDJSON files, "proto port packets bytes
-# service status" ("null" for a null port or service).  jq, as lib.sh's
-# json_service_rows would take "status" from the "reasons" object.
+# service status" ("null" for a null port or service), from several files
+# at once.
 run_rows() {
 	jq -r 'select(.type == "service" and .scope == "run") |
 	    [.proto, (.port // "null"), .packets, .bytes,

@@ -45,8 +45,7 @@ udp_pcap() {
 	} >"$f"
 }
 
-# "service status" of the run report's udp row on PORT, from NDJSON
-# (lib.sh's json_service_rows would take "status" from the reasons).
+# "service status" of the run report's udp row on PORT, from NDJSON.
 row() {
 	sed -n 's/^{"type":"service","scope":"run",.*"proto":"udp","port":'"$2"',"service":"\{0,1\}\([^",]*\)"\{0,1\},"status":"\([a-z]*\)".*/\1 \2/p' "$1"
 }
