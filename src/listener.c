@@ -5,19 +5,19 @@
  * Three fixed-size tables, all allocated by listener_new():
  *
  *  - conversations: 4-way buckets of 32-bit entries, a fingerprint of the
- *    5-tuple (both directions give the same one) with four flag bits:
- *    which of the two endpoints has sent, and which sent first when that
- *    is known.  Most packets only find their entry with both sides sent
- *    and return.  A bucket keeps its entries in recency order and drops
- *    the oldest to make room.
- *  - candidates: 2-way buckets of endpoints that have answered
- *    conversations but are not listeners yet: how many peers, the first
- *    peer's fingerprint and port, whether later peers' ports differed, and
- *    how many conversations the endpoint opened itself.
+ *    5-tuple (both directions give the same one, conv.h) with two flag
+ *    bits: which side sent first, when that is known.  A packet of a known
+ *    conversation only finds its entry.  A bucket keeps its entries in
+ *    recency order and drops the oldest to make room.
+ *  - candidates: 2-way buckets of endpoints counted towards fan-in but
+ *    not listeners yet: how many peers, the first peer's fingerprint and
+ *    port, whether later peers' ports differed, how many conversations the
+ *    endpoint opened itself, and how many peers sat outside the client
+ *    ranges while it sits inside them.
  *  - listeners: exact keys in a chained hash over one array of slots, on
  *    two recency lists (probation and protected, a segmented LRU), and a
  *    count of listeners per (transport, port) that lets a packet skip the
- *    lookup when no listener shares its port.
+ *    lookup when no listener shares its port (listener_hinted()).
  *
  * The endpoints of a conversation are put in a fixed order (the smaller
  * folded endpoint first, "lo") so that both directions find one entry.
@@ -68,11 +68,13 @@ struct cand {
 	uint32_t	peer;		/* first peer's fingerprint */
 	uint16_t	peer_port;
 	uint8_t		peers;		/* peers counted, up to UINT8_MAX */
-	uint8_t		opened;		/* conversations it opened, likewise */
-	uint8_t		low;		/* peers outside the client ranges
-					 * while it is inside, likewise */
+	uint8_t		called;		/* ... that opened towards it */
+	uint8_t		opened;		/* conversations it opened */
+	uint8_t		unknown;	/* ... nobody saw open */
+	uint8_t		low;		/* ... of those, with a peer outside
+					 * the client ranges while it sits
+					 * inside them */
 	uint8_t		varied;		/* later peers' ports differed */
-	uint8_t		pad[2];
 };
 
 _Static_assert(sizeof(struct cand) == 16, "candidate is 16 bytes");
@@ -84,7 +86,7 @@ struct listener {
 	uint8_t		ipver;
 	uint8_t		kind;		/* enum listener_kind */
 	uint8_t		protected;	/* on the protected list */
-	uint32_t	count;		/* answered conversations */
+	uint32_t	count;		/* peers met */
 	uint32_t	hnext;		/* hash chain: slot + 1, 0 ends it */
 	uint32_t	prev;		/* more recent: slot + 1 */
 	uint32_t	next;		/* less recent: slot + 1 */
@@ -397,26 +399,35 @@ cand_add(uint8_t *n)
 /*
  * Whether a candidate listens: two peers or more, whose ports differed
  * (a client's port changes from connection to connection; a server's
- * does not); more peers than conversations it opened itself; and not
- * mostly peers outside the client ranges while it sits inside them,
- * which is what a client talking to several servers from one port (a
- * NAT binding, a WebRTC socket) looks like when nobody saw who opened.
+ * does not), more peers than conversations it opened itself; and, unless
+ * some peer was seen calling it, not mostly peers outside the client
+ * ranges while it sits inside them in conversations nobody saw open:
+ * that is what a client talking to several servers from one port (a NAT
+ * binding, a WebRTC socket) looks like in a capture begun mid-stream.
  */
 static int
 cand_qualifies(const struct cand *c)
 {
 	return (c->peers >= CAND_QUALIFY && c->varied &&
-	    c->peers > c->opened && 2 * c->low <= c->peers);
+	    c->peers > c->opened &&
+	    (c->called > 0 || 2 * c->low <= c->unknown));
 }
 
+/* How an endpoint met a peer, for listener_credit(). */
+enum listener_met_how {
+	LISTENER_MET_CALLED = 0,	/* the peer opened the conversation */
+	LISTENER_MET_OPENED,		/* the endpoint did */
+	LISTENER_MET_UNKNOWN		/* nobody saw which */
+};
+
 /*
- * Endpoint ep met peer in a conversation, which it opened (opened) or
- * not (or nobody knows): one more peer for a listener, or for a
- * candidate, which becomes a listener once it qualifies.
+ * Endpoint ep met peer in a conversation: one more peer for a listener
+ * (unless it opened it), or for a candidate, which becomes a listener
+ * once it qualifies.
  */
 static void
 listener_credit(struct listener_table *lt, const struct endpoint *ep,
-    const struct endpoint *peer, int opened)
+    const struct endpoint *peer, enum listener_met_how how)
 {
 	struct listener	*l;
 	struct cand	*c;
@@ -424,7 +435,7 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 	uint32_t	 pfp;
 
 	if ((l = listener_get(lt, ep)) != NULL) {
-		if (!opened && l->count < UINT32_MAX)
+		if (how != LISTENER_MET_OPENED && l->count < UINT32_MAX)
 			l->count++;
 		listener_use(lt, l);
 		return;
@@ -433,8 +444,6 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 	pfp = endpoint_peer_fp(peer);
 	if ((c = cand_find(lt, fp)) == NULL)
 		c = cand_take(lt, fp);
-	if (opened)
-		cand_add(&c->opened);
 	if (c->peers == 0) {
 		c->peer = pfp;
 		c->peer_port = peer->port;
@@ -444,8 +453,20 @@ listener_credit(struct listener_table *lt, const struct endpoint *ep,
 	} else if (peer->port != c->peer_port)
 		c->varied = 1;
 	cand_add(&c->peers);
-	if (ep->port >= PORT_CLIENT_MIN && peer->port < PORT_CLIENT_MIN)
-		cand_add(&c->low);
+	switch (how) {
+	case LISTENER_MET_CALLED:
+		cand_add(&c->called);
+		break;
+	case LISTENER_MET_OPENED:
+		cand_add(&c->opened);
+		break;
+	default:
+		cand_add(&c->unknown);
+		if (ep->port >= PORT_CLIENT_MIN &&
+		    peer->port < PORT_CLIENT_MIN)
+			cand_add(&c->low);
+		break;
+	}
 	if (cand_qualifies(c)) {
 		c->fp = 0;
 		(void)listener_insert(lt, ep, LISTENER_FANIN, c->peers);
@@ -484,15 +505,25 @@ listener_met(struct listener_table *lt, const struct pkt_info *pi,
 
 	endpoint_make(pi, 0, &src);
 	endpoint_make(pi, 1, &dst);
-	if (first == LISTENER_FIRST_UNKNOWN || weak) {
-		listener_credit(lt, &dst, &src, first == LISTENER_FIRST_DST);
-		listener_credit(lt, &src, &dst, first == LISTENER_FIRST_SRC);
-	} else if (first == LISTENER_FIRST_SRC) {
-		listener_credit(lt, &dst, &src, 0);
-		listener_opened(lt, &src);
-	} else {
-		listener_credit(lt, &src, &dst, 0);
-		listener_opened(lt, &dst);
+	switch (first) {
+	case LISTENER_FIRST_UNKNOWN:
+		listener_credit(lt, &dst, &src, LISTENER_MET_UNKNOWN);
+		listener_credit(lt, &src, &dst, LISTENER_MET_UNKNOWN);
+		break;
+	case LISTENER_FIRST_SRC:
+		listener_credit(lt, &dst, &src, LISTENER_MET_CALLED);
+		if (weak)
+			listener_credit(lt, &src, &dst, LISTENER_MET_OPENED);
+		else
+			listener_opened(lt, &src);
+		break;
+	default:
+		listener_credit(lt, &src, &dst, LISTENER_MET_CALLED);
+		if (weak)
+			listener_credit(lt, &dst, &src, LISTENER_MET_OPENED);
+		else
+			listener_opened(lt, &dst);
+		break;
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
- * test_listener.c - the listener memory: handshakes make listeners and
- * unanswered openings do not; fan-in needs two answered peers whose ports
- * differ, and not conversations the endpoint opened; who sent first is
+ * test_listener.c - the listener memory: answered handshakes make
+ * listeners, scans and floods do not, nor backscatter; fan-in needs two
+ * peers whose ports differ, more than the endpoint opened, and not
+ * mostly low ports facing it in the client ranges; who sent first is
  * known only after the warm-up; evidence ranks (handshake over fan-in,
  * more peers over fewer); probation and protected eviction, and every
  * eviction counter; IPv6 endpoints and bytes outside the address ignored.
@@ -152,8 +153,10 @@ test_handshake_makes_listener(void **state)
 }
 
 /*
- * Openings nobody answers (a SYN scan of closed ports, a spoofed SYN
- * flood's sources) make no listener.
+ * Scans make no listener: a SYN scan (each target met once, by the
+ * scanner, which opened every conversation), and a UDP scan after the
+ * warm-up (the scanner sent first to everyone), from a client port or a
+ * low one.
  */
 static void
 test_unanswered_opening(void **state)
@@ -175,6 +178,9 @@ test_unanswered_opening(void **state)
 		mkpkt(&pi, PC_PROTO_UDP, 4, 0x0a000001, 45000,
 		    0x0a000100 + (uint32_t)(i % 7), (uint16_t)(1 + i));
 		(void)listener_observe(lt, &pi, LATE);
+		mkpkt(&pi, PC_PROTO_UDP, 4, 0x0a000002, 53,
+		    0x0a000200 + (uint32_t)(i % 7), (uint16_t)(30000 + i));
+		(void)listener_observe(lt, &pi, LATE);
 	}
 	assert_int_equal(nlisteners(lt), 0);
 	assert_int_equal(pick(lt, PC_PROTO_UDP, 4, 0x0a000001, 45000,
@@ -183,7 +189,7 @@ test_unanswered_opening(void **state)
 }
 
 /*
- * Fan-in: an endpoint answering two peers whose ports differ listens,
+ * Fan-in: an endpoint meeting two peers whose ports differ listens,
  * whoever sent first (here the capture began mid-conversation, in the
  * warm-up).  One peer is not enough, nor two peers on the same port.
  */
@@ -212,14 +218,6 @@ test_fanin(void **state)
 	/* A conversation seen again is not one more peer. */
 	exchange(lt, PC_PROTO_UDP, 4, 0x0a000004, 33000, 0x0a000002, 51820,
 	    T0);
-	/* A one-way conversation is no answer either. */
-	{
-		struct pkt_info	pi;
-
-		mkpkt(&pi, PC_PROTO_UDP, 4, 0x0a000002, 51820, 0x0a000005,
-		    50123);
-		(void)listener_observe(lt, &pi, T0);
-	}
 	assert_int_equal(nlisteners(lt), 1);
 	listener_free(lt);
 }
@@ -227,8 +225,8 @@ test_fanin(void **state)
 /*
  * Conversations an endpoint opened do not count for it: a client on one
  * port talking to many servers (known after the warm-up, or by SYN) does
- * not become a listener, and its servers do, each once they have two
- * answered peers.
+ * not become a listener, nor, in the warm-up, one facing servers on low
+ * ports from the client ranges; its servers do, once they have two peers.
  */
 static void
 test_opened_not_fanin(void **state)
@@ -469,6 +467,60 @@ test_ipv6(void **state)
 	listener_free(lt);
 }
 
+/*
+ * A SYN+ACK whose SYN the capture did not see makes a listener in the
+ * warm-up (the capture began mid-handshake), but not later, when it may
+ * be backscatter from a flood spoofing the address.
+ */
+static void
+test_backscatter(void **state)
+{
+	struct listener_table	*lt;
+	struct pkt_info		 pi;
+	uint16_t		 port;
+
+	(void)state;
+	lt = listener_new(16, 0);
+	mkpkt(&pi, PC_PROTO_TCP, 4, 0x0a000002, 61000, 0x0a000001, 40000);
+	listener_handshake(lt, &pi, T0, LISTENER_ACCEPT);
+	assert_int_equal(nlisteners(lt), 1);
+	mkpkt(&pi, PC_PROTO_TCP, 4, 0x0a000003, 61001, 0x0a000001, 40001);
+	listener_handshake(lt, &pi, LATE, LISTENER_ACCEPT);
+	assert_int_equal(nlisteners(lt), 1);
+	assert_int_equal(pick(lt, PC_PROTO_TCP, 4, 0x0a000009, 3306,
+	    0x0a000003, 61001, &port), LISTENER_NONE);
+	/* With its SYN seen, it is an answer. */
+	handshake(lt, 0x0a000001, 40002, 0x0a000003, 61001, LATE);
+	assert_int_equal(pick(lt, PC_PROTO_TCP, 4, 0x0a000009, 3306,
+	    0x0a000003, 61001, &port), LISTENER_HANDSHAKE);
+	listener_free(lt);
+}
+
+/*
+ * A quiet UDP flow begun before the capture may show its server's packet
+ * first, after the warm-up: that server still gains the client as a
+ * peer, so with one more client it listens.
+ */
+static void
+test_first_seen_backwards(void **state)
+{
+	struct listener_table	*lt;
+	struct pkt_info		 pi;
+	uint16_t		 port;
+
+	(void)state;
+	lt = listener_new(16, 0);
+	begin(lt);
+	mkpkt(&pi, PC_PROTO_UDP, 4, 0x0a000002, 31933, 0xcb007128, 47283);
+	(void)listener_observe(lt, &pi, LATE);
+	mkpkt(&pi, PC_PROTO_UDP, 4, 0x64fa7a3e, 46803, 0x0a000002, 31933);
+	(void)listener_observe(lt, &pi, LATE + 5);
+	assert_int_equal(pick(lt, PC_PROTO_UDP, 4, 0xcb007128, 47283,
+	    0x0a000002, 31933, &port), LISTENER_FANIN);
+	assert_int_equal(port, 31933);
+	listener_free(lt);
+}
+
 int
 main(void)
 {
@@ -483,6 +535,8 @@ main(void)
 		cmocka_unit_test(test_eviction_all_protected),
 		cmocka_unit_test(test_conversation_bound),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_backscatter),
+		cmocka_unit_test(test_first_seen_backwards),
 	};
 
 	return (cmocka_run_group_tests_name("listener", tests, NULL, NULL));

@@ -4,29 +4,31 @@
  * An endpoint is (transport, IP version, address, port).  It is known to
  * listen when the capture showed evidence of it (docs/service-port.md):
  *  - handshake: it answered an opening handshake (TCP SYN+ACK, SCTP
- *    INIT ACK, DCCP Response) on any of its connections;
- *  - fan-in: conversations with two or more distinct peer endpoints,
- *    whose ports differ, that answered it and that it did not open.
+ *    INIT ACK, DCCP Response) whose opening the capture saw too, or in
+ *    the warm-up;
+ *  - fan-in: it met two or more peer endpoints, whose ports differed, in
+ *    more conversations than it opened itself.
  * A known listener is the service of every packet it sends or receives,
  * on every connection, including those whose handshake was never captured.
  *
  * The evidence is gathered from a table of conversations (both directions
- * of a 5-tuple, a 32-bit fingerprint each): a conversation seen for the
- * first time notes which side sent first, when that is known (a handshake,
- * or a UDP-style first packet after the warm-up, see below); once both
- * sides have sent, it counts once towards the fan-in of the side that did
- * not open it (or of both, when nobody knows who opened it).  Counts of
- * endpoints that are not yet listeners live in a small table of
- * candidates; an endpoint that qualifies moves to the listener table.
+ * of a 5-tuple, a 32-bit fingerprint each).  A conversation seen for the
+ * first time counts once: for the side that did not open it when a
+ * handshake says who did; for both sides, with the sender marked as its
+ * opener, when a UDP packet after the warm-up is the first one seen; for
+ * both sides when nothing says (a capture begun mid-stream).  It also
+ * remembers who sent first.  Counts of endpoints that are not listeners
+ * yet live in a table of candidates; one that qualifies moves to the
+ * listener table.
  *
- * What earns a place.  A conversation only counts once it has been
- * answered, so a port scan or a flood of spoofed sources, which nobody
- * answers, creates no listener and no fan-in; and a flood's sources each
- * have one peer, never two.  A listener enters on probation; being used
- * again (a packet classified by it, or one more conversation) makes it
- * protected.  Eviction takes the least recently used listener on
- * probation first, so endpoints that qualified once and were never seen
- * again go before listeners in use.
+ * What earns a place.  A SYN scan meets each target endpoint once and
+ * opens every conversation itself; a UDP scanner sends first to everyone;
+ * each source of a spoofed flood has one peer: none of them qualifies.
+ * The target of a flood does, rightly: it is the service flooded.  A
+ * listener enters on probation; used again (a packet classified by it,
+ * or one more conversation) it becomes protected.  Eviction takes the
+ * least recently used listener on probation first, so endpoints that
+ * qualified once and were never seen again go before listeners in use.
  *
  * Every table is allocated once, in listener_new(), and has a fixed size:
  * nothing here allocates, logs or calls the system per packet.  Each
@@ -53,7 +55,7 @@
 /* What an endpoint is known by; a higher value is stronger evidence. */
 enum listener_kind {
 	LISTENER_NONE = 0,
-	LISTENER_FANIN,		/* answered conversations from many peers */
+	LISTENER_FANIN,		/* met many peers it did not call */
 	LISTENER_HANDSHAKE	/* answered an opening handshake */
 };
 
@@ -137,7 +139,7 @@ void			 listener_handshake(struct listener_table *,
 
 /*
  * Of the packet's endpoints, the one whose evidence is stronger: a kind
- * beats a weaker kind, then more answered conversations beat fewer.  Only
+ * beats a weaker kind, then more peers beat fewer.  Only
  * the source (check_src) and the destination (check_dst) are asked, and
  * only those on a port where some listener is held (a per-port count that
  * keeps the lookup off most packets).  Returns 1 and fills *v when an
