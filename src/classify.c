@@ -225,13 +225,14 @@ classify_by_listener(struct listener_table *lt, const struct pkt_info *pi,
 /*
  * A packet the rule is not sure of (classify_by_status()): its
  * conversation is noted (fan-in, who sent first), then a listener on the
- * other port may name it, a listener on the rule's own port confirms it,
- * and else, for UDP, the side that got the conversation's first packet
- * decides, unless the rule named an assigned port outside the client
- * ranges: a first packet seen the wrong way round (a long quiet flow
- * begun before the capture, a lost query) must not turn a client's port
- * into an unassigned service.  Without any of these it stays a guess.
- * Out of line: sure packets, most of the traffic, never come here.
+ * other port may name it, or a listener on the rule's own port confirm
+ * it.  Else, for UDP, the side that got the conversation's first packet
+ * is the answer, still a guess that a listener learnt by the report
+ * outranks, and never over an assigned port outside the client ranges:
+ * a first packet seen the wrong way round (a quiet flow begun before the
+ * capture, a lost query) must not turn a client's port into an
+ * unassigned service.  Out of line: sure packets, most of the traffic,
+ * never come here.
  */
 static __attribute__((noinline)) void
 classify_guess(const struct registry *reg, struct listener_table *lt,

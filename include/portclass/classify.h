@@ -10,13 +10,18 @@
  *  3. Evidence, where it names another port than the rule of 4 would:
  *     this connection's own handshake (flow cache), then an endpoint known
  *     to listen (handshake, then fan-in; listener.h), then for UDP the
- *     side that received the conversation's first packet.
+ *     side that received the conversation's first packet (an answer that
+ *     waits like a guess, below, and never beats an assigned port outside
+ *     the client ranges).
  *  4. The rule, from the two ports alone: a port outside the ranges
  *     clients pick source ports from (32768-65535) beats one inside them;
  *     then IANA status (assigned and local beat reserved and unassigned,
  *     which beat dynamic); then range (system, user, dynamic); then the
  *     lower number.  Two unassigned dynamic ports name no service: the
  *     packet goes to the protocol's "ephemeral" row.
+ * The rule is sure only of an assigned (or local) port outside the client
+ * ranges facing one inside them; any other answer no evidence backs is a
+ * guess, which the engine holds until the report (defer.h).
  */
 #ifndef PORTCLASS_CLASSIFY_H
 #define PORTCLASS_CLASSIFY_H
