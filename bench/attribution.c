@@ -198,12 +198,8 @@ at_settle(void *ctx, const struct defer_entry *d)
 	struct classify_result	 res;
 	struct at_truth		*t;
 
-	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, &res);
-	if (res.reason >= CLASSIFY_CLIENT) {
-		res.port = d->port;
-		res.ephemeral = d->ephemeral;
-		res.reason = d->reason;
-	}
+	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, &d->held,
+	    &res);
 	t = at_truth_slot(r, &d->pi);
 	at_count(r->cur, &res, t->proto, t->sport, t->group, d->packets);
 }
@@ -215,7 +211,7 @@ at_decided(void *ctx, const struct defer_entry *d)
 	struct at_run		*r = ctx;
 	struct classify_result	 res;
 
-	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, &res);
+	classify_again(r->reg, r->cur->flows, r->cur->lt, &d->pi, NULL, &res);
 	return (res.reason < CLASSIFY_CLIENT);
 }
 
@@ -236,9 +232,7 @@ at_hold(struct at_run *r, struct variant *v, const struct capture_frame *f,
 	p.wirelen = f->wirelen;
 	p.sec = f->ts_sec;
 	p.nsec = f->ts_nsec;
-	p.port = res->port;
-	p.ephemeral = res->ephemeral;
-	p.reason = res->reason;
+	p.held = *res;
 	r->cur = v;
 	if (defer_hold(v->held, &p, &out, at_decided, r))
 		at_settle(r, &out);

@@ -109,9 +109,9 @@ classify_handshake(const struct pkt_info *pi)
 /*
  * The ranks of a port in one number, client bit above status rank above
  * range, so that the rule is one comparison of two small integers per
- * packet; indexed by the port's class (registry.h: status and range) and,
- * in bit 5, whether the port is in the client ranges.  Every 6-bit value
- * has an entry.
+ * packet; indexed by the port's class (registry.h: status, range, and
+ * whether the port is in the client ranges).  Every 6-bit value has an
+ * entry.
  */
 #define CLASSIFY_KEY(st, rg, cl)					\
 	((uint8_t)(CLASSIFY_IN_CLIENT(st, cl) << 4 |			\
@@ -128,14 +128,13 @@ static const uint8_t classify_keys[64] = {
 	CLASSIFY_KEYS_CL(0), CLASSIFY_KEYS_CL(1)
 };
 
-_Static_assert(PORT_CLIENT_MIN == 1 << 15,
-    "classify_key() takes the client bit from the port's top bit");
+_Static_assert(REG_CLASS(7, 3, 1) < sizeof(classify_keys),
+    "every class has a key");
 
 static inline unsigned int
 classify_key(const struct registry *reg, unsigned int proto, uint16_t port)
 {
-	return (classify_keys[(registry_class(reg, proto, port) & 31) |
-	    (port >> 15) << 5]);
+	return (classify_keys[registry_class(reg, proto, port)]);
 }
 
 static void
@@ -164,7 +163,7 @@ static inline void
 classify_by_status(const struct registry *reg, const struct pkt_info *pi,
     struct classify_result *res)
 {
-	unsigned int	 ks, kd, d;
+	unsigned int	 ks, kd, d, lo;
 
 	if (pi->sport == pi->dport) {
 		classify_set(res, pi->sport, CLASSIFY_SAME);
@@ -175,12 +174,12 @@ classify_by_status(const struct registry *reg, const struct pkt_info *pi,
 	if (ks != kd) {
 		/* The highest rank that differs says why. */
 		d = ks ^ kd;
+		lo = ks < kd ? ks : kd;
 		classify_set(res, ks < kd ? pi->sport : pi->dport,
 		    d >= CLASSIFY_KEY_CLIENT ? CLASSIFY_CLIENT : d >= 4 ?
 		    CLASSIFY_STATUS : CLASSIFY_RANGE);
-		res->guess = !((ks < CLASSIFY_KEY_SURE &&
-		    kd >= CLASSIFY_KEY_CLIENT) || (kd < CLASSIFY_KEY_SURE &&
-		    ks >= CLASSIFY_KEY_CLIENT));
+		res->guess = lo >= CLASSIFY_KEY_SURE ||
+		    (lo ^ d) < CLASSIFY_KEY_CLIENT;
 		return;
 	}
 	if ((ks >> 2 & 3) == CLASSIFY_RANK_DYNAMIC) {
@@ -266,6 +265,26 @@ classify_guess(const struct registry *reg, struct listener_table *lt,
 }
 
 /*
+ * A packet the rule is sure of, that may still have something to teach
+ * or to learn: one conversation in CLASSIFY_SURE_SAMPLE of such traffic,
+ * picked by its ports (the client's changes from one to the next),
+ * still counts towards fan-in, so that busy servers on assigned ports
+ * are known to listen when a NAT client on a lower port turns up, at a
+ * fraction of the cost of noting every one; and a listener on the other
+ * port, if some listener shares it, may overturn the answer.  Out of
+ * line.
+ */
+static __attribute__((noinline)) void
+classify_sure(struct listener_table *lt, const struct pkt_info *pi,
+    int64_t ts, uint16_t loser, struct classify_result *res)
+{
+	if (((pi->sport ^ pi->dport) & (CLASSIFY_SURE_SAMPLE - 1)) == 0)
+		(void)listener_observe(lt, pi, ts);
+	if (listener_hinted(lt, pi->proto, loser))
+		(void)classify_by_listener(lt, pi, res);
+}
+
+/*
  * A handshake packet: it names the server itself.  Out of line, so that
  * the path every other packet takes stays short.  The connection is
  * remembered in the flow cache only where the answer its later packets
@@ -314,6 +333,22 @@ classify_by_flow(struct flow_cache *flows, const struct pkt_info *pi,
 }
 
 /*
+ * Steps 2 and 4, and the connection's own handshake: 1 when that settles
+ * it (the same port, or the flow cache), else 0 with the rule's answer.
+ */
+static inline int
+classify_by_rule(const struct registry *reg, struct flow_cache *flows,
+    const struct pkt_info *pi, struct classify_result *res)
+{
+	classify_by_status(reg, pi, res);
+	if (res->reason == CLASSIFY_SAME)
+		return (1);
+	return (flows != NULL && classify_has_handshake(pi) &&
+	    flow_hinted(flows, classify_hint(pi, res)) &&
+	    classify_by_flow(flows, pi, res));
+}
+
+/*
  * The flow cache keeps only connections whose handshake contradicts what
  * their other packets would get, and is looked up only when some such
  * connection shares this packet's rule answer (flow.h's hints).  A sure
@@ -327,17 +362,13 @@ classify_packet(const struct registry *reg, struct flow_cache *flows,
     struct classify_result *res)
 {
 	enum classify_handshake	 hs;
+	uint16_t		 loser;
 
 	if ((hs = classify_handshake(pi)) != CLASSIFY_HS_NONE) {
 		classify_handshake_packet(reg, flows, lt, pi, ts, hs, res);
 		return;
 	}
-	classify_by_status(reg, pi, res);
-	if (res->reason == CLASSIFY_SAME)
-		return;
-	if (flows != NULL && classify_has_handshake(pi) &&
-	    flow_hinted(flows, classify_hint(pi, res)) &&
-	    classify_by_flow(flows, pi, res))
+	if (classify_by_rule(reg, flows, pi, res))
 		return;
 	if (lt == NULL) {
 		res->guess = 0;		/* no evidence will ever come */
@@ -347,33 +378,20 @@ classify_packet(const struct registry *reg, struct flow_cache *flows,
 		classify_guess(reg, lt, pi, ts, res);
 		return;
 	}
-	/*
-	 * One conversation in CLASSIFY_SURE_SAMPLE of the sure traffic
-	 * still counts towards fan-in, picked by its ports (the client's
-	 * changes from one to the next), so that busy servers on assigned
-	 * ports are known to listen when a NAT client on a lower port
-	 * turns up, at a fraction of the cost of noting every one.
-	 */
-	if (((pi->sport ^ pi->dport) & (CLASSIFY_SURE_SAMPLE - 1)) == 0)
-		(void)listener_observe(lt, pi, ts);
-	if (listener_hinted(lt, pi->proto, res->port == pi->sport ?
-	    pi->dport : pi->sport))
-		(void)classify_by_listener(lt, pi, res);
+	loser = res->port == pi->sport ? pi->dport : pi->sport;
+	if (((pi->sport ^ pi->dport) & (CLASSIFY_SURE_SAMPLE - 1)) == 0 ||
+	    listener_hinted(lt, pi->proto, loser))
+		classify_sure(lt, pi, ts, loser, res);
 }
 
 void
 classify_again(const struct registry *reg, struct flow_cache *flows,
     struct listener_table *lt, const struct pkt_info *pi,
-    struct classify_result *res)
+    const struct classify_result *held, struct classify_result *res)
 {
-	classify_by_status(reg, pi, res);
-	res->guess = 0;
-	if (res->reason == CLASSIFY_SAME)
-		return;
-	if (flows != NULL && classify_has_handshake(pi) &&
-	    flow_hinted(flows, classify_hint(pi, res)) &&
-	    classify_by_flow(flows, pi, res))
-		return;
-	if (lt != NULL)
+	if (!classify_by_rule(reg, flows, pi, res) && lt != NULL)
 		(void)classify_by_listener(lt, pi, res);
+	if (res->reason >= CLASSIFY_CLIENT && held != NULL)
+		*res = *held;		/* no evidence: as it was */
+	res->guess = 0;
 }

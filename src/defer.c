@@ -46,15 +46,6 @@ defer_new(size_t cap, uint64_t seed)
 	return (dt);
 }
 
-/* The packet's answer: later packets were decided knowing more. */
-static void
-defer_answer(struct defer_entry *d, const struct defer_packet *p)
-{
-	d->port = p->port;
-	d->ephemeral = p->ephemeral;
-	d->reason = p->reason;
-}
-
 int
 defer_hold(struct defer_table *dt, const struct defer_packet *p,
     struct defer_entry *out, defer_decided_cb *decided, void *ctx)
@@ -75,7 +66,8 @@ defer_hold(struct defer_table *dt, const struct defer_packet *p,
 			d->bytes += p->wirelen;
 			if (p->sec > d->last_sec)
 				d->last_sec = p->sec;
-			defer_answer(d, p);
+			/* A later packet was decided knowing more. */
+			d->held = p->held;
 			return (0);
 		}
 		if (d->key == 0) {
@@ -106,7 +98,7 @@ defer_hold(struct defer_table *dt, const struct defer_packet *p,
 	}
 	victim->key = key;
 	victim->pi = *p->pi;
-	defer_answer(victim, p);
+	victim->held = p->held;
 	victim->packets = 1;
 	victim->bytes = p->wirelen;
 	victim->first_sec = victim->last_sec = p->sec;

@@ -483,9 +483,7 @@ engine_hold(struct engine *e, const struct capture_frame *f,
 	p.wirelen = f->wirelen;
 	p.sec = f->ts_sec;
 	p.nsec = f->ts_nsec;
-	p.port = cr->port;
-	p.ephemeral = cr->ephemeral;
-	p.reason = cr->reason;
+	p.held = *cr;
 	if (defer_hold(e->held, &p, &out, engine_decided, e))
 		engine_settle_one(e, &out);
 }
@@ -497,7 +495,7 @@ engine_decided(void *ctx, const struct defer_entry *d)
 	struct engine		*e = ctx;
 	struct classify_result	 cr;
 
-	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &cr);
+	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, NULL, &cr);
 	return (cr.reason < CLASSIFY_CLIENT);
 }
 
@@ -515,12 +513,8 @@ engine_settle_one(void *ctx, const struct defer_entry *d)
 	struct classify_result	 cr;
 	enum reg_status		 st;
 
-	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &cr);
-	if (cr.reason >= CLASSIFY_CLIENT) {
-		cr.port = d->port;
-		cr.ephemeral = d->ephemeral;
-		cr.reason = d->reason;
-	}
+	classify_again(e->cfg.reg, e->flows, e->listeners, &d->pi, &d->held,
+	    &cr);
 	counters_add_n(e->cur, d->pi.proto, cr.ephemeral ?
 	    COUNTERS_EPHEMERAL : cr.port, d->packets, d->bytes, cr.reason);
 	if (e->ua == NULL || cr.ephemeral)

@@ -595,7 +595,11 @@ found:
 	    LISTENER_FIRST_DST);
 }
 
-enum listener_first
+/*
+ * Out of line, as listener_pick(): the engine's per-frame body is
+ * flattened, and most packets need neither.
+ */
+__attribute__((noinline)) enum listener_first
 listener_observe(struct listener_table *lt, const struct pkt_info *pi,
     int64_t ts)
 {
@@ -646,7 +650,7 @@ listener_strength(const struct listener *l)
 	return (l == NULL ? 0 : (uint64_t)l->kind << 32 | l->count);
 }
 
-int
+__attribute__((noinline)) int
 listener_pick(struct listener_table *lt, const struct pkt_info *pi,
     int check_src, int check_dst, struct listener_verdict *v)
 {

@@ -896,7 +896,7 @@ registry_default_class(uint16_t port)
 	unsigned int	rg = registry_range(port);
 
 	return (REG_CLASS(rg == REG_RANGE_DYNAMIC ? REG_DYNAMIC :
-	    REG_UNASSIGNED, rg));
+	    REG_UNASSIGNED, rg, port >= PORT_CLIENT_MIN));
 }
 
 /* Set the status of (proto, port) in the flat index. */
@@ -905,7 +905,7 @@ registry_set_status(struct registry *reg, size_t proto, uint16_t port,
     enum reg_status st)
 {
 	reg->status[proto * REGISTRY_NPORTS + port] =
-	    REG_CLASS(st, registry_range(port));
+	    REG_CLASS(st, registry_range(port), port >= PORT_CLIENT_MIN);
 }
 
 /* Rebuild the flat status index from the table (see struct registry). */
@@ -921,7 +921,10 @@ registry_index(struct registry *reg)
 		memset(row, registry_default_class(0), PORT_SYSTEM_MAX + 1);
 		memset(row + PORT_SYSTEM_MAX + 1,
 		    registry_default_class(PORT_SYSTEM_MAX + 1),
-		    PORT_DYNAMIC_MIN - (PORT_SYSTEM_MAX + 1));
+		    PORT_CLIENT_MIN - (PORT_SYSTEM_MAX + 1));
+		memset(row + PORT_CLIENT_MIN,
+		    registry_default_class(PORT_CLIENT_MIN),
+		    PORT_DYNAMIC_MIN - PORT_CLIENT_MIN);
 		memset(row + PORT_DYNAMIC_MIN,
 		    registry_default_class(PORT_DYNAMIC_MIN),
 		    REGISTRY_NPORTS - PORT_DYNAMIC_MIN);

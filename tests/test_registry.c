@@ -338,11 +338,12 @@ test_class_status_and_range(void **state)
 		cl = registry_class(reg, c[i].proto, c[i].port);
 		if (REG_CLASS_STATUS(cl) != c[i].st ||
 		    REG_CLASS_RANGE(cl) != c[i].rg ||
+		    REG_CLASS_CLIENT(cl) != (c[i].port >= PORT_CLIENT_MIN) ||
 		    registry_status(reg, c[i].proto, c[i].port) != c[i].st)
 			fail_msg("proto %u port %u: class %#x, want status %s "
 			    "range %d", c[i].proto, (unsigned)c[i].port, cl,
 			    registry_status_name(c[i].st), (int)c[i].rg);
-		assert_true(cl < 32);
+		assert_true(cl < 64);
 	}
 	registry_free(reg);
 }

@@ -82,12 +82,16 @@ void		classify_packet(const struct registry *, struct flow_cache *flows,
 
 /*
  * The answer for a packet of a conversation seen before, with what the
- * memories know now, learning nothing: the rule, the flow cache, the
- * listeners.  For guesses held until a report (defer.h).
+ * memories know now, learning nothing: the flow cache and the listeners
+ * if they name the service; else held, the answer the packet had when it
+ * was held (NULL: the rule's).  For guesses held until a report
+ * (defer.h).  res->guess is 0.
  */
 void		classify_again(const struct registry *, struct flow_cache *flows,
 		    struct listener_table *listeners,
-		    const struct pkt_info *pi, struct classify_result *res);
+		    const struct pkt_info *pi,
+		    const struct classify_result *held,
+		    struct classify_result *res);
 
 /*
  * Short name of a reason: "syn", "synack", "same", "flow", "listener",

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portclass/classify.h"
 #include "portclass/decode.h"
 
 #define DEFER_DEFAULT_CAP	16384
@@ -36,18 +37,14 @@ struct defer_packet {
 	uint32_t		 wirelen;
 	int64_t			 sec;
 	uint32_t		 nsec;
-	uint16_t		 port;		/* classify.h's result */
-	uint8_t			 ephemeral;
-	uint8_t			 reason;
+	struct classify_result	 held;		/* its answer then */
 };
 
 /* One conversation's held packets. */
 struct defer_entry {
 	uint64_t	key;		/* conv.h's hash; 0: empty */
 	struct pkt_info	pi;		/* the first packet held */
-	uint16_t	port;		/* the latest packet's answer */
-	uint8_t		ephemeral;
-	uint8_t		reason;
+	struct classify_result held;	/* the latest packet's answer */
 	uint64_t	packets;
 	uint64_t	bytes;		/* on the wire */
 	int64_t		first_sec;	/* the first packet's time */

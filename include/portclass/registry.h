@@ -151,14 +151,18 @@ enum reg_range {
 };
 
 /*
- * The class of (proto, port): its status in the low three bits and its
- * range in the next two, all the service-port rule needs of a port, in
- * one load from a flat array (two per packet).  Always below 32.
+ * The class of (proto, port): its status in the low three bits, its range
+ * in the next two, and in bit 5 whether the port lies in the ranges
+ * clients take source ports from (PORT_CLIENT_MIN up): all the
+ * service-port rule needs of a port, in one load from a flat array (two
+ * per packet).  Always below 64.
  */
-#define REG_CLASS(st, rg)	((uint8_t)((unsigned int)(st) | \
-				    (unsigned int)(rg) << 3))
+#define REG_CLASS(st, rg, cl)	((uint8_t)((unsigned int)(st) | \
+				    (unsigned int)(rg) << 3 | \
+				    (unsigned int)(cl) << 5))
 #define REG_CLASS_STATUS(c)	((enum reg_status)((c) & 7))
-#define REG_CLASS_RANGE(c)	((enum reg_range)((unsigned int)(c) >> 3))
+#define REG_CLASS_RANGE(c)	((enum reg_range)((unsigned int)(c) >> 3 & 3))
+#define REG_CLASS_CLIENT(c)	((unsigned int)(c) >> 5 & 1)
 uint8_t			 registry_class(const struct registry *,
 			    unsigned int proto, uint16_t port);
 
