@@ -156,7 +156,7 @@ classify_set(struct classify_result *res, uint16_t port,
 #define CLASSIFY_KEY_CLIENT	16
 
 /* A power of two: 1 in this many sure conversations is noted. */
-#define CLASSIFY_SURE_SAMPLE	16
+#define CLASSIFY_SURE_SAMPLE	64
 
 /* The rule from the two ports alone (step 2 and 4). */
 static inline void

@@ -15,7 +15,8 @@
  *    endpoint opened itself, and how many peers sat outside the client
  *    ranges while it sits inside them.
  *  - listeners: exact keys in a chained hash over one array of slots, on
- *    two recency lists (probation and protected, a segmented LRU), and a
+ *    two lists (probation, least recently used first out, and protected,
+ *    a CLOCK: a used listener sets a bit rather than moving), and a
  *    count of listeners per (transport, port) that lets a packet skip the
  *    lookup when no listener shares its port (listener_hinted()).
  *
@@ -80,12 +81,16 @@ struct cand {
 _Static_assert(sizeof(struct cand) == 16, "candidate is 16 bytes");
 
 struct listener {
+	uint64_t	fold;		/* conv_fold() of address and port */
 	uint8_t		addr[16];
 	uint16_t	port;
 	uint8_t		proto;
 	uint8_t		ipver;
 	uint8_t		kind;		/* enum listener_kind */
 	uint8_t		protected;	/* on the protected list */
+	uint8_t		ref;		/* protected: used since it last
+					 * came round (CLOCK) */
+	uint8_t		pad;
 	uint32_t	count;		/* peers met */
 	uint32_t	hnext;		/* hash chain: slot + 1, 0 ends it */
 	uint32_t	prev;		/* more recent: slot + 1 */
@@ -173,12 +178,14 @@ listener_hint_index(unsigned int proto, uint16_t port)
 	return ((size_t)proto * 65536 + port);
 }
 
+/* The fold is exact for IPv4: only IPv6 needs its bytes compared. */
 static int
 listener_same(const struct listener *l, const struct endpoint *ep)
 {
-	return (l->port == ep->port && l->proto == ep->proto &&
-	    l->ipver == ep->ipver &&
-	    memcmp(l->addr, ep->addr, sizeof(l->addr)) == 0);
+	return (l->fold == ep->fold && l->port == ep->port &&
+	    l->proto == ep->proto && l->ipver == ep->ipver &&
+	    (ep->ipver == 4 || memcmp(l->addr, ep->addr,
+	    sizeof(l->addr)) == 0));
 }
 
 static struct listener *
@@ -232,9 +239,31 @@ lru_push(struct listener_table *lt, struct lru *q, struct listener *l)
 }
 
 /*
- * A listener was used again: it moves to the front of the protected list;
- * when that list is full, its least recent listener goes back on
- * probation, at the front, with another chance before eviction.
+ * The protected list is a CLOCK: a listener used again only sets its
+ * reference bit, a store, not two list moves per packet.  When room is
+ * needed, the tail is looked at: referenced, it gets another round at
+ * the head, its bit cleared; else it is the one to go.
+ */
+static struct listener *
+listener_clock(struct listener_table *lt)
+{
+	struct listener	*l;
+
+	for (;;) {
+		l = &lt->slots[lt->protect.tail - 1];
+		if (!l->ref)
+			return (l);
+		l->ref = 0;
+		lru_unlink(lt, &lt->protect, l);
+		lru_push(lt, &lt->protect, l);
+	}
+}
+
+/*
+ * A listener was used again: a protected one notes it; one on probation
+ * moves to the protected list, and when that is full its least recently
+ * used listener goes back on probation, at the front, with another
+ * chance before eviction.
  */
 static void
 listener_use(struct listener_table *lt, struct listener *l)
@@ -242,20 +271,18 @@ listener_use(struct listener_table *lt, struct listener *l)
 	struct listener	*old;
 
 	if (l->protected) {
-		if (lt->protect.head != listener_index(lt, l)) {
-			lru_unlink(lt, &lt->protect, l);
-			lru_push(lt, &lt->protect, l);
-		}
+		l->ref = 1;
 		return;
 	}
 	lru_unlink(lt, &lt->probation, l);
 	if (lt->protect.n >= lt->protect_max && lt->protect.tail != 0) {
-		old = &lt->slots[lt->protect.tail - 1];
+		old = listener_clock(lt);
 		lru_unlink(lt, &lt->protect, old);
 		old->protected = 0;
 		lru_push(lt, &lt->probation, old);
 	}
 	l->protected = 1;
+	l->ref = 0;
 	lru_push(lt, &lt->protect, l);
 }
 
@@ -265,11 +292,9 @@ listener_unhash(struct listener_table *lt, struct listener *l)
 	struct endpoint	 ep;
 	uint32_t	*pp, i = listener_index(lt, l);
 
-	memcpy(ep.addr, l->addr, sizeof(ep.addr));
-	ep.port = l->port;
+	ep.fold = l->fold;
 	ep.proto = l->proto;
 	ep.ipver = l->ipver;
-	ep.fold = conv_fold(l->addr, l->ipver == 4, l->port);
 	for (pp = &lt->buckets[listener_bucket(lt, &ep)]; *pp != 0;
 	    pp = &lt->slots[*pp - 1].hnext) {
 		if (*pp == i) {
@@ -297,7 +322,7 @@ listener_take_slot(struct listener_table *lt)
 		l = &lt->slots[lt->probation.tail - 1];
 		lru_unlink(lt, &lt->probation, l);
 	} else {
-		l = &lt->slots[lt->protect.tail - 1];
+		l = listener_clock(lt);
 		lru_unlink(lt, &lt->protect, l);
 	}
 	listener_unhash(lt, l);
@@ -318,6 +343,7 @@ listener_insert(struct listener_table *lt, const struct endpoint *ep,
 
 	l = listener_take_slot(lt);
 	memset(l, 0, sizeof(*l));
+	l->fold = ep->fold;
 	memcpy(l->addr, ep->addr, sizeof(l->addr));
 	l->port = ep->port;
 	l->proto = ep->proto;
