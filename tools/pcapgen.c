@@ -415,7 +415,8 @@ truth_write(struct gen *g)
 		pg_fatal("%s: path too long", g->path);
 	if ((fp = fopen(path, "w")) == NULL)
 		pg_fatal("%s: %s", path, strerror(errno));
-	qsort(g->rows, g->nrows, sizeof(g->rows[0]), truth_cmp);
+	if (g->nrows > 0)	/* no rows: g->rows is NULL */
+		qsort(g->rows, g->nrows, sizeof(g->rows[0]), truth_cmp);
 	for (i = 0; i < g->nrows; i++) {
 		if (g->rows[i].tag.kind == TAG_SERVICE)
 			fprintf(fp, "service\t%s\t%u\t%llu\t%llu\n",
