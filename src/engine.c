@@ -119,7 +119,8 @@ engine_new(const struct engine_config *cfg)
 	e->flows = flow_new(cfg->flow_cap > 0 ? cfg->flow_cap :
 	    FLOW_DEFAULT_CAP);
 	e->listeners = listener_new(cfg->listener_cap, cfg->seed);
-	e->held = defer_new(0, cfg->seed);
+	/* As many held conversations as listeners: one knob for both. */
+	e->held = defer_new(cfg->listener_cap, cfg->seed);
 	e->run = counters_new();
 	if (cfg->interval > 0)
 		e->ival = counters_new();

@@ -32,11 +32,15 @@
 #include "portclass/proto.h"
 #include "portclass/xmalloc.h"
 
-/* 2^17 buckets of 4: 512 Ki conversations in 2 MiB. */
-#define LISTENER_CONV_LOG2	17
+/*
+ * The tables the listeners are learnt from grow with the listener table:
+ * 32 conversations and 4 candidates a listener, up to (at the default of
+ * 16384 listeners) 2^17 buckets of 4, 512 Ki conversations in 2 MiB, and
+ * 2^15 buckets of 2, 64 Ki candidates in 1 MiB.
+ */
+#define LISTENER_CONV_LOG2_MAX	17
 #define LISTENER_CONV_WAYS	4
-/* 2^15 buckets of 2: 64 Ki candidates in 1 MiB. */
-#define LISTENER_CAND_LOG2	15
+#define LISTENER_CAND_LOG2_MAX	15
 #define LISTENER_CAND_WAYS	2
 
 /* Conversation entry: fingerprint in the high bits, flags in the low 2. */
@@ -732,6 +736,7 @@ listener_new(size_t cap, uint64_t seed)
 {
 	struct listener_table	*lt;
 	size_t			 nb;
+	unsigned int		 log2;
 
 	if (cap == 0)
 		cap = LISTENER_DEFAULT_CAP;
@@ -749,11 +754,17 @@ listener_new(size_t cap, uint64_t seed)
 	lt->hints = xcalloc((size_t)PC_PROTO_COUNT * 65536,
 	    sizeof(*lt->hints));
 	lt->head.hints = lt->hints;
-	lt->conv_mask = (1U << LISTENER_CONV_LOG2) - 1;
-	lt->conv = xcalloc((size_t)LISTENER_CONV_WAYS << LISTENER_CONV_LOG2,
+	for (log2 = 3; log2 < LISTENER_CONV_LOG2_MAX &&
+	    ((size_t)LISTENER_CONV_WAYS << log2) < cap * 32; log2++)
+		;
+	lt->conv_mask = (1U << log2) - 1;
+	lt->conv = xcalloc((size_t)LISTENER_CONV_WAYS << log2,
 	    sizeof(*lt->conv));
-	lt->cand_mask = (1U << LISTENER_CAND_LOG2) - 1;
-	lt->cand = xcalloc((size_t)LISTENER_CAND_WAYS << LISTENER_CAND_LOG2,
+	for (log2 = 2; log2 < LISTENER_CAND_LOG2_MAX &&
+	    ((size_t)LISTENER_CAND_WAYS << log2) < cap * 4; log2++)
+		;
+	lt->cand_mask = (1U << log2) - 1;
+	lt->cand = xcalloc((size_t)LISTENER_CAND_WAYS << log2,
 	    sizeof(*lt->cand));
 	lt->seed = conv_mix(seed ^ CONV_GOLDEN);
 	return (lt);

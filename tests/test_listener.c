@@ -422,8 +422,9 @@ test_eviction_all_protected(void **state)
 }
 
 /*
- * The conversation and candidate tables have fixed sizes: more
- * conversations than they hold are forgotten, and counted.
+ * The conversation and candidate tables have fixed sizes, 512 Ki and
+ * 64 Ki with the default listener capacity: more conversations than
+ * they hold are forgotten, and counted.
  */
 static void
 test_conversation_bound(void **state)
@@ -433,7 +434,7 @@ test_conversation_bound(void **state)
 	uint32_t		 i;
 
 	(void)state;
-	lt = listener_new(16, 0);
+	lt = listener_new(0, 0);
 	for (i = 0; i < 1200000; i++)
 		exchange(lt, PC_PROTO_UDP, 4, 0x0a000000 + i,
 		    (uint16_t)(40000 + i % 20000), 0x0b000000 + i, 7000, T0);

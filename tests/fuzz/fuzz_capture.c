@@ -66,6 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ec, 0, sizeof(ec));
 	ec.reg = fuzz_reg;
 	ec.flow_cap = 64;	/* small, so eviction is exercised too */
+	ec.listener_cap = 64;	/* likewise, and cheap to make per input */
 	ec.interval = 1;	/* and interval cuts, on hostile timestamps */
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.eng = engine_new(&ec);
