@@ -14,8 +14,8 @@
  * Only assigned and reserved ports are stored, in one uthash table keyed by
  * a 4-byte (port, protocol, pad) key with a multiplicative hash and buckets
  * sized up front, since registry_lookup() runs once or twice per packet.
- * Strings, entries and name arrays live in one arena freed by
- * registry_free(), except the strings of a build-time image
+ * Strings, entries and name arrays live in one arena (registry_arena.h)
+ * freed by registry_free(), except the strings of a build-time image
  * (registry_image.h), which stay in the image's constant pool.  This is
  * the only file that includes uthash.h (flow.c aside).  Formats and
  * policies are described in registry.h.
@@ -33,6 +33,7 @@
 #include "portclass/log.h"
 #include "portclass/proto.h"
 #include "portclass/registry.h"
+#include "portclass/registry_arena.h"
 #include "portclass/registry_image.h"
 #include "portclass/xmalloc.h"
 
@@ -80,7 +81,6 @@ registry_hash(const void *keyptr)
 #define REGISTRY_NPROTO		4	/* tcp, udp, sctp, dccp */
 #define REGISTRY_NPORTS		65536
 #define REGISTRY_MAX_FILE	(64U * 1024 * 1024)
-#define REGISTRY_ARENA_BLOCK	(64U * 1024)
 
 /* Ranks used to resolve overlaps: higher wins. */
 #define REGISTRY_RANK_NONE	(-1)	/* the file says nothing */
@@ -102,16 +102,6 @@ struct registry_entry {
 	struct registry_key	 key;
 	uint32_t		 src;		/* index in sources, or _LOCAL */
 	UT_hash_handle		 hh;
-};
-
-struct registry_block {
-	struct registry_block	*next;
-	size_t			 used, cap;
-	max_align_t		 data[];
-};
-
-struct registry_arena {
-	struct registry_block	*head;
 };
 
 struct registry {
@@ -150,52 +140,6 @@ struct registry_load {
 	size_t			 nrows, rowcap;
 	char			 date[11];
 };
-
-/* Arena: bump allocation in 64 KB blocks; freed all at once. */
-static void *
-registry_arena_alloc(struct registry_arena *a, size_t n)
-{
-	struct registry_block	*b;
-	size_t			 align = _Alignof(max_align_t), cap;
-	void			*p;
-
-	n = (n + align - 1) & ~(align - 1);
-	b = a->head;
-	if (b == NULL || b->cap - b->used < n) {
-		cap = n > REGISTRY_ARENA_BLOCK ? n : REGISTRY_ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return (p);
-}
-
-static char *
-registry_arena_strndup(struct registry_arena *a, const char *s, size_t n)
-{
-	char	*p;
-
-	p = registry_arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return (p);
-}
-
-static void
-registry_arena_free(struct registry_arena *a)
-{
-	struct registry_block	*b, *next;
-
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head = NULL;
-}
 
 /* Fill errbuf with "FILE:LINE: reason" (or "FILE: reason") and return -1. */
 static int __attribute__((format(printf, 3, 4)))
