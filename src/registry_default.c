@@ -5,8 +5,9 @@
  * The build resolves data/service-names-port-numbers.csv with the registry
  * code itself (tools/regimage.c) and compiles the result in as constant
  * data (registry_image.h); loading it costs no parsing at start-up.  This
- * is apart from registry.c because the tool that writes the image links
- * registry.c and cannot link the image it is about to write.
+ * is apart from the rest of the registry (PC_REGISTRY_SOURCES in
+ * CMakeLists.txt) because the tool that writes the image links that code
+ * and cannot link the image it is about to write.
  */
 #include <stddef.h>
 
