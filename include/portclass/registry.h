@@ -8,7 +8,17 @@
  * is read-only afterwards, so lookups need no lock.  A SIGHUP reload
  * builds a new one.
  *
- * POLICIES (each has a test in tests/test_registry.c):
+ * The code, by concern: registry.c (this API, the table, the class index,
+ * sources, local names), registry_parse.c (which format a file is in, and
+ * what the readers share), one reader per format (registry_csv.c,
+ * registry_legacy.c, registry_services.c), registry_merge.c (parsed rows
+ * into the table), registry_image.c (a build-time image into the table),
+ * registry_arena.c (their memory) and registry_default.c (the embedded
+ * registry, registry_assemble()).  registry_parse.h, registry_table.h and
+ * registry_arena.h are internal to these files.
+ *
+ * POLICIES (each has a test in tests/test_registry.c; the file in brackets
+ * implements it):
  *
  * Formats.  The format is detected from the content, not the file name.  A
  * first line starting "Service Name,Port Number,Transport Protocol" (after
@@ -16,10 +26,13 @@
  * columns found by header name.  A first non-blank line "PORT NUMBERS" is
  * IANA's legacy port-numbers text (CR LF or LF, any 8-bit bytes).  Anything
  * else is services(5): "name port/proto [aliases] [# comment]", including
- * Wireshark's "name port[-port]/tcp/udp[/sctp][/dccp]".
+ * Wireshark's "name port[-port]/tcp/udp[/sctp][/dccp]".  [Detection:
+ * registry_parse.c; the readers: registry_csv.c, registry_legacy.c,
+ * registry_services.c.]
  *
  * Port ranges.  "lo-hi" stands for every port from lo to hi inclusive
  * (x11 6000-6063 gives 64 entries); each port is stored on its own.
+ * [Read by registry_parse.c, stored by registry_merge.c.]
  *
  * Rows without a service name.  A nameless row whose description mentions
  * "any private" (24, 35, 57, ... "any private mail system") is an
@@ -27,45 +40,56 @@
  * description starts with "Reserved" or "IANA Reserved" is reserved.
  * Every other nameless row (Unassigned, De-registered, Removed, ...) says
  * the port is unassigned.  CSV rows with no port (names kept for DNS-SD)
- * are skipped.
+ * are skipped.  [registry_parse.c; the DNS-SD rows: registry_csv.c.]
  *
  * Rows without a protocol count for both tcp and udp (IANA's CSV uses
  * them for Unassigned ranges, some Reserved ports and 16 old assignments;
- * the legacy file writes "269-279" or "6400" alone).
+ * the legacy file writes "269-279" or "6400" alone).  [registry_csv.c,
+ * registry_legacy.c.]
  *
  * Reserved and Unassigned rows.  Reserved ports are stored with status
  * REG_RESERVED and no name.  Unassigned rows are not stored; a port with
  * no entry is REG_UNASSIGNED below 49152 and REG_DYNAMIC from 49152
  * (RFC 6335 section 6).  SCTP and DCCP ports not listed are unassigned.
+ * [What is stored: registry_merge.c; the status of the rest: the class
+ * index in registry.c.]
  *
  * Overlaps within one file: assigned beats reserved beats unassigned, so
  * 7775/tcp and 7997/tcp stay assigned although Unassigned ranges cover
- * them.
+ * them.  [registry_merge.c.]
  *
  * Several names on one port: all names of the winning rows are kept in
  * file order, the first is primary (80/tcp: http, www, www-http); a name
  * repeated on the same port is kept once.  services(5) aliases follow the
  * primary name.  The description is that of the first row kept.
+ * [registry_merge.c; the aliases: registry_services.c.]
  *
  * Later loads override earlier ones per (protocol, port): whatever a later
  * file says about a port (assigned, reserved, or an explicit unassigned
  * row, commented "# 4/tcp Unassigned" legacy lines included) replaces all
  * that earlier files said about it; ports it does not mention keep their
- * values.  A load that fails changes nothing.
+ * values.  A load that fails changes nothing.  [registry_merge.c, and
+ * registry_image.c for the embedded registry.  A failed load changes
+ * nothing because only parsing can fail, and it touches no registry:
+ * registry_load_buffer() in registry.c.]
  *
  * Bad lines make the load fail with "FILE:LINE: reason": a port above
  * 65535, a range with lo > hi, a port that is not a number, an unknown
  * protocol in the CSV or the legacy file, a CSV record whose field count
  * differs from the header's, a CSV syntax error (unterminated quote, text
  * after a closing quote, a quote in an unquoted field), and a services(5)
- * line without a "port/proto" second word.  Tolerated and skipped: blank
+ * line without a "port/proto" second word or with an empty or
+ * non-alphanumeric protocol in it.  Tolerated and skipped: blank
  * lines; in services(5), comments and protocols other than tcp, udp, sctp
  * and dccp (netbase's AppleTalk "ddp"); in the legacy file, every line
  * whose first or second word is not a port column (prose, headings,
  * banners, contact lines, a keyword with no port as at the end of the
  * truncated 2003 file), commented lines with a keyword ("#unitary 126/tcp"
- * is withdrawn, not assigned), a "*" keyword (read as no name), and
- * everything from the REFERENCES heading on.
+ * is withdrawn, not assigned), a "*" keyword (read as no name), a
+ * commented-out note with a reversed range (the 2005 edition has
+ * "#  24322-24248  Unassigned"), and everything from the REFERENCES
+ * heading on.  [Each format's reader; the message: registry_error() in
+ * registry_parse.c; the CSV syntax: csv.c.]
  *
  * Local names (--map, sitemap.h).  registry_add_local() puts a site's own
  * service on a port with status REG_LOCAL, replacing whatever IANA said
@@ -73,6 +97,7 @@
  * said what runs there).  For the service-port rule a local port ranks
  * like an assigned one: somebody declared a listener there, which is at
  * least as strong as an IANA assignment (docs/service-port.md).
+ * [registry.c.]
  */
 #ifndef PORTCLASS_REGISTRY_H
 #define PORTCLASS_REGISTRY_H
