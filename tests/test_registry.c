@@ -1482,6 +1482,104 @@ test_image_small(void **state)
 	}
 }
 
+/* ---- the readers' edges ------------------------------------------------- */
+
+/* Loading text fails with the message want, and nothing is loaded. */
+static void
+assert_load_error(const char *text, const char *want)
+{
+	struct registry	*reg = registry_new();
+	char		 err[PC_ERRBUF_SIZE] = "untouched";
+	size_t		 nsources;
+
+	assert_int_equal(registry_load_buffer(reg, "e", text, strlen(text),
+	    err), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(registry_count(reg), 0);
+	(void)registry_sources(reg, &nsources);
+	assert_int_equal(nsources, 0);
+	registry_free(reg);
+}
+
+/*
+ * Errors test_errors() leaves out: a services(5) protocol that is empty
+ * between slashes or not letters and digits, a CSV syntax error in the
+ * header itself (reported on line 1 like any record), a CSV port range
+ * with no upper end after a row the reader skips, and a reversed range in
+ * a legacy line with the "*" keyword (only commented-out notes may be
+ * reversed).
+ */
+static void
+test_errors_more(void **state)
+{
+	(void)state;
+	assert_load_error("echo 7/t-p\n", "e:1: bad protocol in \"7/t-p\"");
+	assert_load_error("echo 7/tcp//udp\n",
+	    "e:1: empty protocol in \"7/tcp//udp\"");
+	assert_load_error("Service Name,Port Number,Transport Protocol,"
+	    "\"Desc\n", "e:1: unterminated quoted field");
+	assert_load_error(CSV_HEADER "dnssd,,tcp,X,,,,,,,,\r\n"
+	    "x,5-,tcp,X,,,,,,,,\r\n", "e:3: bad port range \"5-\"");
+	assert_load_error("PORT NUMBERS\r\n*  9-3  Foo\r\n",
+	    "e:2: port range 9-3 is reversed");
+}
+
+/*
+ * The legacy title is the first line that is not blank: blank lines before
+ * it may end in CR LF and hold spaces and tabs, and a byte order mark may
+ * come first.  Anywhere else it makes no legacy file.
+ */
+static void
+test_detect_legacy_after_blanks(void **state)
+{
+	const struct service	*s;
+	struct registry		*reg;
+
+	(void)state;
+	reg = load_str("pn.txt", "\xef\xbb\xbf \r\n\t\r\n\nPORT NUMBERS \r\n"
+	    "echo    7/tcp   Echo\r\n");
+	/* Read as legacy text: "Echo" is the description, not an alias. */
+	s = registry_lookup(reg, PC_PROTO_TCP, 7);
+	assert_non_null(s);
+	assert_true(s->nnames == 1 && strcmp(s->name, "echo") == 0);
+	assert_true(s->description != NULL &&
+	    strcmp(s->description, "Echo") == 0);
+	registry_free(reg);
+
+	/* After a data line the title is a services(5) line, and a bad one. */
+	assert_load_error("echo 7/tcp Echo\nPORT NUMBERS\n",
+	    "e:2: expected port/protocol, found \"NUMBERS\"");
+}
+
+/* A services(5) line keeps its name and at most 62 aliases. */
+static void
+test_services_alias_limit(void **state)
+{
+	const struct service	*s;
+	struct registry		*reg;
+	char			 line[1024], want[8];
+	size_t			 off;
+	int			 i;
+
+	(void)state;
+	off = (size_t)snprintf(line, sizeof(line), "name 7/udp");
+	for (i = 1; i <= 70; i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off,
+		    " a%d", i);
+	assert_true(off + 2 < sizeof(line));
+	strcat(line, "\n");
+	reg = load_str("svc", line);
+	s = registry_lookup(reg, PC_PROTO_UDP, 7);
+	assert_true(s != NULL && s->nnames == 63);
+	assert_string_equal(s->name, "name");
+	/* The aliases in order, a1 to a62; a63 to a70 are left out. */
+	for (i = 1; i < 63; i++) {
+		snprintf(want, sizeof(want), "a%d", i);
+		assert_string_equal(s->names[i], want);
+	}
+	registry_free(reg);
+}
+
 int
 main(void)
 {
@@ -1516,6 +1614,9 @@ main(void)
 		cmocka_unit_test(test_image_matches_csv),
 		cmocka_unit_test(test_image_override),
 		cmocka_unit_test(test_image_small),
+		cmocka_unit_test(test_errors_more),
+		cmocka_unit_test(test_detect_legacy_after_blanks),
+		cmocka_unit_test(test_services_alias_limit),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
