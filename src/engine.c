@@ -90,7 +90,7 @@ static void	engine_unported(struct engine *, enum decode_result,
 		    const struct pkt_info *, uint32_t);
 static void	engine_unassigned(struct engine *, const struct pkt_info *,
 		    uint16_t, const struct capture_frame *);
-static void	engine_alert(struct engine *, const struct unassigned_alert *);
+static void	engine_alert(struct engine *, struct unassigned_alert *);
 static void	engine_hold(struct engine *, const struct capture_frame *,
 		    const struct pkt_info *, const struct classify_result *);
 static void	engine_settle(struct engine *);
@@ -451,15 +451,18 @@ engine_unassigned(struct engine *e, const struct pkt_info *pi,
 }
 
 /*
- * An alert goes out at once, through every sink that has an alert
- * operation: rare (once per port per run, rate-limited), so it may format
- * and write on the packet path, as an interval cut does.
+ * An alert goes out at once, with the port's unofficial use, through every
+ * sink that has an alert operation: rare (once per port per run,
+ * rate-limited), so it may look up, format and write on the packet path,
+ * as an interval cut does.
  */
 static void
-engine_alert(struct engine *e, const struct unassigned_alert *al)
+engine_alert(struct engine *e, struct unassigned_alert *al)
 {
 	size_t	i;
 
+	al->unofficial = report_unofficial(al->proto, al->port,
+	    (enum reg_status)al->status);
 	for (i = 0; i < e->cfg.nsinks; i++) {
 		if (e->cfg.sinks[i].ops->alert == NULL)
 			continue;

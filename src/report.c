@@ -39,7 +39,6 @@ report_build(struct report *r, const struct counters *c,
 {
 	struct counter_row	*cr;
 	const struct service	*svc;
-	const struct unofficial	*un = unofficial_default();
 	size_t			 n, i;
 
 	n = counters_rows(c, NULL, 0);
@@ -61,7 +60,7 @@ report_build(struct report *r, const struct counters *c,
 		    cr[i].port);
 		svc = registry_lookup(reg, cr[i].proto, cr[i].port);
 		r->rows[i].service = svc != NULL ? svc->name : NULL;
-		r->rows[i].unofficial = unofficial_report(un, cr[i].proto,
+		r->rows[i].unofficial = report_unofficial(cr[i].proto,
 		    cr[i].port, (enum reg_status)r->rows[i].status);
 	}
 	free(cr);
@@ -90,17 +89,29 @@ void
 report_add_unassigned(struct report *r, const struct unassigned *u,
     size_t top)
 {
-	size_t	n;
+	struct unassigned_port	*p;
+	size_t			 n, i;
 
 	n = unassigned_list(u, NULL, 0);
 	free(r->unassigned);
 	r->unassigned = xcalloc(n ? n : 1, sizeof(*r->unassigned));
 	unassigned_list(u, r->unassigned, n);
+	for (i = 0; i < n; i++) {
+		p = &r->unassigned[i];
+		p->unofficial = report_unofficial(p->proto, p->port,
+		    (enum reg_status)p->status);
+	}
 	r->has_unassigned = 1;
 	r->nunassigned_total = n;
 	r->nunassigned = (top > 0 && top < n) ? top : n;
 	r->unassigned_evicted = unassigned_evicted(u);
 	r->unassigned_suppressed = unassigned_suppressed(u);
+}
+
+const struct unofficial_use *
+report_unofficial(unsigned int proto, uint16_t port, enum reg_status status)
+{
+	return (unofficial_report(unofficial_default(), proto, port, status));
 }
 
 void

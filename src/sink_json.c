@@ -36,8 +36,8 @@ const struct sink_ops sink_json_ops = {
 };
 
 /*
- * ,"unofficial":"...","unofficial_lo":N,"unofficial_hi":M when reports show
- * a use of the port (unofficial_report): its text and the ports it names,
+ * ,"unofficial":"...","unofficial_lo":N,"unofficial_hi":M when the record
+ * carries the use reports show for its port: its text and the ports it names,
  * lo == hi for a use of that port alone.  The text stays a string, as in
  * the first schema-1 records, so readers of "unofficial" go on working.
  */
@@ -90,8 +90,7 @@ sink_json_unassigned(FILE *fp, const struct report *r)
 			sink_json_endpoint(fp, &u->examples[k]);
 		}
 		fputc(']', fp);
-		sink_json_unofficial(fp, unofficial_report(unofficial_default(),
-		    u->proto, u->port, (enum reg_status)u->status));
+		sink_json_unofficial(fp, u->unofficial);
 		fputs("}\n", fp);
 	}
 }
@@ -113,8 +112,7 @@ sink_json_alert(struct sink *s, const struct unassigned_alert *al)
 	unassigned_addr(al->ep.ipver, al->ep.server, a, sizeof(a));
 	fprintf(fp, "\"server\":\"%s\",\"server_port\":%u,"
 	    "\"suppressed\":%" PRIu64, a, al->ep.server_port, al->suppressed);
-	sink_json_unofficial(fp, unofficial_report(unofficial_default(),
-	    al->proto, al->port, (enum reg_status)al->status));
+	sink_json_unofficial(fp, al->unofficial);
 	fputs("}\n", fp);
 	return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }

@@ -261,7 +261,6 @@ static void
 sink_text_unassigned(FILE *fp, const struct report *r)
 {
 	const struct unassigned_port	*u;
-	const struct unofficial_use	*uo;
 	char				 b1[32], b2[32], b3[32], portbuf[16];
 	char				 c[64], sv[64];
 	size_t				 i, k;
@@ -285,12 +284,10 @@ sink_text_unassigned(FILE *fp, const struct report *r)
 		    portbuf, registry_status_name((enum reg_status)u->status),
 		    u->packets, b1, u->peers, u->peers_capped ? "+" : " ", b2,
 		    b3);
-		uo = unofficial_report(unofficial_default(), u->proto, u->port,
-		    (enum reg_status)u->status);
-		if (uo != NULL) {
+		if (u->unofficial != NULL) {
 			fprintf(fp, "    %s (",
 			    registry_status_name((enum reg_status)u->status));
-			sink_text_use(fp, uo);
+			sink_text_use(fp, u->unofficial);
 			fputs(")\n", fp);
 		}
 		for (k = 0; k < u->nexamples; k++) {
@@ -315,8 +312,7 @@ sink_text_unassigned(FILE *fp, const struct report *r)
 void
 sink_alert_line(FILE *fp, const struct unassigned_alert *al)
 {
-	const struct unofficial_use	*uo;
-	char				 c[64], sv[64], t[32];
+	char	c[64], sv[64], t[32];
 
 	unassigned_addr(al->ep.ipver, al->ep.client, c, sizeof(c));
 	unassigned_addr(al->ep.ipver, al->ep.server, sv, sizeof(sv));
@@ -326,11 +322,9 @@ sink_alert_line(FILE *fp, const struct unassigned_alert *al)
 	    registry_status_name((enum reg_status)al->status), al->port,
 	    pc_proto_name(al->proto), t, c, al->ep.client_port, sv,
 	    al->ep.server_port);
-	uo = unofficial_report(unofficial_default(), al->proto, al->port,
-	    (enum reg_status)al->status);
-	if (uo != NULL) {
+	if (al->unofficial != NULL) {
 		fputs(" (", fp);
-		sink_text_use(fp, uo);
+		sink_text_use(fp, al->unofficial);
 		fputc(')', fp);
 	}
 	if (al->suppressed > 0)

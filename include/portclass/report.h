@@ -4,7 +4,10 @@
  * A report is what every sink renders: its scope (the whole run or one
  * interval), the time span, the service rows already joined with the
  * registry and sorted by bytes, and the named counters.  Sinks never see
- * packets, counters or the capture; they only read a struct report.
+ * packets, counters or the capture, and look nothing up: names, statuses
+ * and unofficial uses are in the report when they get it.  The uses come
+ * from the compiled-in table (unofficial_default), which report building
+ * makes on first use; main.c makes it first, before other threads run.
  */
 #ifndef PORTCLASS_REPORT_H
 #define PORTCLASS_REPORT_H
@@ -43,7 +46,7 @@ struct report_row {
 	 * while the report is in use (it is rendered at once)
 	 */
 	const uint64_t		*reasons;
-	/* the use reports show (unofficial_report); NULL if none */
+	/* the use reports show (report_unofficial); NULL if none */
 	const struct unofficial_use *unofficial;
 };
 
@@ -75,7 +78,8 @@ struct report {
 	/*
 	 * --unassigned and friends: traffic on unassigned and reserved ports
 	 * since the start of the run (run reports only; has_unassigned 0
-	 * otherwise).  unassigned[] is sorted by bytes and cut by --top.
+	 * otherwise).  unassigned[] is sorted by bytes and cut by --top;
+	 * each port carries the use reports show for it.
 	 */
 	int			 has_unassigned;
 	struct unassigned_port	*unassigned;
@@ -96,7 +100,8 @@ struct report {
 /*
  * Fill *r from counters c, naming rows through reg.  top > 0 keeps only the
  * top rows (the totals still cover everything).  The rows array is owned by
- * *r until report_clear().  Startup-style allocation: never fails.
+ * *r until report_clear(); each row's reasons point into c, which must not
+ * change while *r is in use.  Startup-style allocation: never fails.
  */
 void	report_build(struct report *r, const struct counters *c,
 	    const struct registry *reg, size_t top);
@@ -108,6 +113,14 @@ void	report_clear(struct report *r);
  */
 void	report_add_unassigned(struct report *r, const struct unassigned *u,
 	    size_t top);
+
+/*
+ * The unofficial use reports (and alerts) show for (proto, port) of
+ * registry status status: unofficial_report() on the compiled-in table;
+ * NULL when none.  Allocates nothing once the table is made.
+ */
+const struct unofficial_use *report_unofficial(unsigned int proto,
+	    uint16_t port, enum reg_status status);
 
 /* Format n bytes as "812 B", "1.4 KiB", "3.0 GiB" into buf. */
 void	report_human_bytes(uint64_t n, char *buf, size_t len);

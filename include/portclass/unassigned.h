@@ -28,6 +28,8 @@
 
 #include "portclass/decode.h"
 
+struct unofficial_use;
+
 #define UNASSIGNED_DEFAULT_CAP		256	/* ports tracked at once */
 #define UNASSIGNED_PEERS_MAX		64	/* distinct peers counted */
 #define UNASSIGNED_EXAMPLES		3	/* example endpoints kept */
@@ -55,6 +57,11 @@ struct unassigned_port {
 	int				peers_capped;	/* >= PEERS_MAX */
 	size_t				nexamples;
 	struct unassigned_endpoint	examples[UNASSIGNED_EXAMPLES];
+	/*
+	 * The use reports show for the port (unofficial.h), NULL if none:
+	 * left NULL here, filled by report_add_unassigned().
+	 */
+	const struct unofficial_use	*unofficial;
 };
 
 /* The first packet on a new unassigned port. */
@@ -66,6 +73,11 @@ struct unassigned_alert {
 	uint32_t			ts_nsec;
 	uint64_t			suppressed;	/* before this one */
 	struct unassigned_endpoint	ep;		/* the 5-tuple */
+	/*
+	 * The use reports show for the port, NULL if none: left NULL
+	 * here, filled by the engine before the sinks get the alert.
+	 */
+	const struct unofficial_use	*unofficial;
 };
 
 struct unassigned;
