@@ -8,8 +8,9 @@
  * straight into the run's counters.  On packet time (the default for
  * files) reports are deterministic for a given file; on wall time the
  * capture loop calls engine_tick() and frames' timestamps only matter to
- * the decoder.  Every report, interval, final or on demand, goes out
- * through engine_emit(), the one place that talks to the sinks.
+ * the decoder.  Every report, interval, final, on demand or the run so
+ * far for the sinks that serve it, goes out through engine_render(), the
+ * one place that hands reports to the sinks.
  */
 #include <sys/random.h>
 
@@ -59,6 +60,7 @@ struct engine {
 	int64_t			 last_ts;
 	int64_t			 ival_start;
 	int			 sink_failed;
+	int			 snapshots;	/* a sink has that operation */
 	struct engine_capstats	 cap_mark;	/* at the last interval cut */
 	struct unassigned	*ua;		/* NULL unless tracking */
 	struct engine_flowstats	 wflows;	/* workers', at the last collect */
@@ -84,7 +86,8 @@ static void	engine_emit(struct engine *, const struct counters *,
 		    enum report_scope, int64_t, int64_t, size_t, int);
 static void	engine_cut(struct engine *, int64_t);
 static void	engine_collect(struct engine *);
-static void	engine_publish(struct engine *, size_t);
+static void	engine_render(struct engine *, const struct report *, int);
+static void	engine_snapshot(struct engine *, size_t);
 static void	engine_advance(struct engine *, int64_t);
 static void	engine_unported(struct engine *, enum decode_result,
 		    const struct pkt_info *, uint32_t);
@@ -113,9 +116,14 @@ struct engine *
 engine_new(const struct engine_config *cfg)
 {
 	struct engine	*e;
+	size_t		 i;
 
 	e = xcalloc(1, sizeof(*e));
 	e->cfg = *cfg;
+	for (i = 0; i < cfg->nsinks; i++) {
+		if (cfg->sinks[i].ops->snapshot != NULL)
+			e->snapshots = 1;
+	}
 	e->flows = flow_new(cfg->flow_cap > 0 ? cfg->flow_cap :
 	    FLOW_DEFAULT_CAP);
 	e->listeners = listener_new(cfg->listener_cap, cfg->seed);
@@ -132,7 +140,7 @@ engine_new(const struct engine_config *cfg)
 	}
 	/* An empty snapshot at once: a scrape before the first cut is a
 	 * valid (all zero) answer, not an error. */
-	engine_publish(e, 0);
+	engine_snapshot(e, 0);
 	return (e);
 }
 
@@ -193,6 +201,25 @@ engine_fill(struct engine *e, struct report *rp, const struct counters *c,
 	*rp = r;
 }
 
+/*
+ * Hand r to every sink's emit operation, or, with snapshot set, to every
+ * sink's snapshot operation.
+ */
+static void
+engine_render(struct engine *e, const struct report *r, int snapshot)
+{
+	struct sink	*s;
+	size_t		 i;
+	int		(*op)(struct sink *, const struct report *);
+
+	for (i = 0; i < e->cfg.nsinks; i++) {
+		s = &e->cfg.sinks[i];
+		op = snapshot ? s->ops->snapshot : s->ops->emit;
+		if (op != NULL && op(s, r) == -1)
+			e->sink_failed = 1;
+	}
+}
+
 /* Render one report through every sink. */
 static void
 engine_emit(struct engine *e, const struct counters *c,
@@ -200,28 +227,27 @@ engine_emit(struct engine *e, const struct counters *c,
     int partial)
 {
 	struct report	r;
-	size_t		i;
 
 	engine_fill(e, &r, c, scope, start, end, files_failed, partial,
 	    e->cfg.top);
-	for (i = 0; i < e->cfg.nsinks; i++) {
-		if (e->cfg.sinks[i].ops->emit(&e->cfg.sinks[i], &r) == -1)
-			e->sink_failed = 1;
-	}
+	engine_render(e, &r, 0);
 	report_clear(&r);
 }
 
-/* Hand the run so far, whole, to the publish hook (engine.h). */
+/*
+ * The run so far, whole (no --top cut), to the sinks that take it
+ * (sink.h); nothing is built when none does.
+ */
 static void
-engine_publish(struct engine *e, size_t files_failed)
+engine_snapshot(struct engine *e, size_t files_failed)
 {
 	struct report	r;
 
-	if (e->cfg.publish == NULL)
+	if (!e->snapshots)
 		return;
 	engine_fill(e, &r, e->run, REPORT_RUN, e->first_ts, e->last_ts + 1,
 	    files_failed, 0, 0);
-	e->cfg.publish(e->cfg.publish_ctx, &r);
+	engine_render(e, &r, 1);
 	report_clear(&r);
 }
 
@@ -247,7 +273,7 @@ engine_cut(struct engine *e, int64_t ts)
 	    e->ival_start + step, 0, 0);
 	counters_merge(e->run, e->ival);
 	counters_reset(e->ival);
-	engine_publish(e, 0);
+	engine_snapshot(e, 0);
 	e->ival_start += step;
 	if ((ts - e->ival_start) / step > ENGINE_MAX_EMPTY_INTERVALS) {
 		e->ival_start = ts;
@@ -327,7 +353,7 @@ engine_registry_reloaded(struct engine *e, int64_t now)
 		    e->reloads) == -1)
 			e->sink_failed = 1;
 	}
-	engine_publish(e, 0);
+	engine_snapshot(e, 0);
 }
 
 /*
@@ -564,7 +590,7 @@ engine_finish(struct engine *e, size_t files_failed)
 	}
 	engine_emit(e, e->run, REPORT_RUN, e->first_ts, e->last_ts + 1,
 	    files_failed, 0);
-	engine_publish(e, files_failed);
+	engine_snapshot(e, files_failed);
 	return (e->sink_failed ? -1 : 0);
 }
 

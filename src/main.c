@@ -99,20 +99,12 @@ struct options {
 	long long	 workers;	/* --workers, -i only */
 };
 
-/* What the publish hook needs to turn a report into /metrics. */
-struct main_metrics {
-	struct metrics_server	*srv;
-	const struct sink_meta	*meta;
-	size_t			 max_series;
-};
-
 static void	usage(int) __attribute__((noreturn));
 static long long main_number(const char *, const char *, long long,
 		    long long);
 static void	main_parse(int, char **, struct options *);
 static char	*main_join(int, char **);
 static void	main_version(void) __attribute__((noreturn));
-static void	main_publish(void *, const struct report *);
 
 static void
 usage(int status)
@@ -431,7 +423,7 @@ main_parse(int argc, char **argv, struct options *o)
 		    "worker");
 		usage(2);
 	}
-	if (sink_find(o->format) == NULL) {
+	if (sink_format(o->format) == NULL) {
 		log_warnx("-F: unknown format \"%s\" (known: %s)", o->format,
 		    sink_names());
 		usage(2);
@@ -466,31 +458,6 @@ main_version(void)
 	exit(0);
 }
 
-/* engine publish hook: render the run so far for /metrics. */
-static void
-main_publish(void *ctx, const struct report *r)
-{
-	struct main_metrics	*mm = ctx;
-	struct prom_info	 info;
-	char			*body;
-	size_t			 len;
-
-	memset(&info, 0, sizeof(info));
-	info.version = PORTCLASS_VERSION;
-	info.libpcap_version = capture_lib_version();
-	info.registry_sources = mm->meta->registry_sources;
-	info.registry_nsources = mm->meta->registry_nsources;
-	info.registry_entries = mm->meta->registry_entries;
-	if (r->has_capture) {
-		info.has_capture_stats = 1;
-		info.cap_received = r->capture_total.received;
-		info.cap_dropped = r->capture_total.dropped;
-		info.cap_ifdropped = r->capture_total.ifdropped;
-	}
-	body = prom_render(r, &info, mm->max_series, &len);
-	metrics_publish(mm->srv, body, len);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -500,16 +467,17 @@ main(int argc, char **argv)
 	const struct registry_source	*src;
 	struct engine			*eng;
 	struct engine_config		 ec;
-	struct sink			 sink;
+	/* The -F format, and the prometheus sink with --listen. */
+	struct sink			 sinks[2];
 	struct sink_meta		 meta;
 	struct capture			**caps = NULL;
 	struct capture_live_opts	 lo;
 	struct run_config		 rc;
-	struct main_metrics		 mm;
+	struct metrics_server		*srv = NULL;
 	struct workers			*ws = NULL;
 	char				 errbuf[PC_ERRBUF_SIZE];
 	char				*text;
-	size_t				 i, nsrc, failed = 0;
+	size_t				 i, nsrc, nsinks, failed = 0;
 	FILE				*out = stdout;
 	int				 status = 0;
 
@@ -562,12 +530,11 @@ main(int argc, char **argv)
 				fatalx("%s", errbuf);
 		}
 	}
-	memset(&mm, 0, sizeof(mm));
 	if (o.listen != NULL) {
-		if ((mm.srv = metrics_start(o.listen, errbuf)) == NULL)
+		if ((srv = metrics_start(o.listen, errbuf)) == NULL)
 			fatalx("%s", errbuf);
 		log_info("serving metrics on http://%s/metrics",
-		    metrics_address(mm.srv));
+		    metrics_address(srv));
 	}
 	if (o.user != NULL && privdrop_user(o.user, errbuf) == -1)
 		fatalx("%s", errbuf);
@@ -575,14 +542,27 @@ main(int argc, char **argv)
 
 	memset(&meta, 0, sizeof(meta));
 	meta.version = PORTCLASS_VERSION;
+	meta.libpcap_version = capture_lib_version();
 	run_meta_registry(&meta, reg);
 	meta.explain = o.explain;
-	sink.ops = sink_find(o.format);
-	sink.fp = out;
-	sink.meta = &meta;
-	sink.priv = NULL;
-	if (sink.ops->open(&sink) == -1)
-		fatal("%s", o.output != NULL ? o.output : "standard output");
+	meta.max_series = (size_t)o.max_series;
+	memset(sinks, 0, sizeof(sinks));
+	sinks[0].ops = sink_format(o.format);
+	sinks[0].fp = out;
+	nsinks = 1;
+	if (srv != NULL) {
+		sinks[1].ops = sink_find("prometheus");
+		sinks[1].srv = srv;
+		nsinks = 2;
+	}
+	for (i = 0; i < nsinks; i++) {
+		sinks[i].meta = &meta;
+		/* Only a format writes at open: to its stream. */
+		if (sinks[i].ops->open != NULL &&
+		    sinks[i].ops->open(&sinks[i]) == -1)
+			fatal("%s", o.output != NULL ? o.output :
+			    "standard output");
+	}
 
 	memset(&rc, 0, sizeof(rc));
 	rc.clock = (enum engine_clock)o.clock;
@@ -609,8 +589,8 @@ main(int argc, char **argv)
 	ec.seed = o.nifaces > 0 ? engine_random_seed() : 0;
 	ec.interval = o.interval;
 	ec.top = (size_t)o.top;
-	ec.sinks = &sink;
-	ec.nsinks = 1;
+	ec.sinks = sinks;
+	ec.nsinks = nsinks;
 	ec.clock = rc.clock;
 	ec.track_unassigned = o.unassigned || o.fail_unassigned;
 	ec.alert_unassigned = o.alert;
@@ -625,12 +605,6 @@ main(int argc, char **argv)
 		ec.collect_ctx = ws;
 		rc.workers = ws;
 		rc.ncaps = 0;
-	}
-	if (mm.srv != NULL) {
-		mm.meta = &meta;
-		mm.max_series = (size_t)o.max_series;
-		ec.publish = main_publish;
-		ec.publish_ctx = &mm;
 	}
 	eng = engine_new(&ec);
 	rc.eng = eng;
@@ -649,17 +623,20 @@ main(int argc, char **argv)
 	}
 	if (ws != NULL)
 		workers_log_summary(ws);
-	sink.ops->close(&sink);
+	for (i = 0; i < nsinks; i++) {
+		if (sinks[i].ops->close != NULL)
+			sinks[i].ops->close(&sinks[i]);
+	}
 	if (out != stdout && fclose(out) != 0) {
 		log_warn("%s", o.output);
 		status = 1;
 	}
 	/* A capture file's counts stay up for Prometheus to scrape. */
-	if (mm.srv != NULL && o.nfiles > 0) {
+	if (srv != NULL && o.nfiles > 0) {
 		log_info("files read; serving metrics until SIGTERM");
 		run_wait_stop();
 	}
-	metrics_stop(mm.srv);
+	metrics_stop(srv);
 	if (failed > 0)
 		status = 1;
 	else if (status == 0 && o.fail_unassigned &&

@@ -79,7 +79,7 @@ static void	prom_series_out(struct prom_buf *, const char *,
 		    const struct prom_series *, size_t, int);
 static int64_t	prom_date_seconds(const char *);
 static void	prom_registry(struct prom_buf *, const struct report *,
-		    const struct prom_info *);
+		    const struct sink_meta *);
 
 static void
 prom_buf_printf(struct prom_buf *b, const char *fmt, ...)
@@ -331,7 +331,7 @@ prom_date_seconds(const char *d)
  */
 static void
 prom_registry(struct prom_buf *b, const struct report *run,
-    const struct prom_info *info)
+    const struct sink_meta *meta)
 {
 	const struct registry_source	*src;
 	char				*v1, *v2;
@@ -341,12 +341,12 @@ prom_registry(struct prom_buf *b, const struct report *run,
 	prom_buf_family(b, "portclass_registry_entries", "gauge",
 	    "Assigned or reserved (protocol, port) pairs in the registry.");
 	prom_buf_printf(b, "portclass_registry_entries %zu\n",
-	    info->registry_entries);
+	    meta->registry_entries);
 	prom_buf_family(b, "portclass_registry_info", "gauge",
 	    "Always 1; one series per registry source, position 1 loaded "
 	    "first and each later one on top.");
-	for (i = 0; i < info->registry_nsources; i++) {
-		src = &info->registry_sources[i];
+	for (i = 0; i < meta->registry_nsources; i++) {
+		src = &meta->registry_sources[i];
 		v1 = prom_escape_label(src->name != NULL ? src->name : "");
 		v2 = prom_escape_label(src->date != NULL ? src->date : "");
 		prom_buf_printf(b, "portclass_registry_info{position=\"%zu\","
@@ -370,14 +370,15 @@ prom_registry(struct prom_buf *b, const struct report *run,
 }
 
 char *
-prom_render(const struct report *run, const struct prom_info *info,
-    size_t max_series, size_t *lenp)
+prom_render(const struct report *run, const struct sink_meta *meta,
+    size_t *lenp)
 {
 	struct prom_buf		 b = { NULL, 0, 0 };
 	struct prom_series	*s;
 	const struct report_row	*row;
 	struct counter_pair	 cut;
 	size_t			 i, n = 0, folded = 0;
+	size_t			 max_series = meta->max_series;
 	char			*v1, *v2;
 
 	b.cap = 4096;
@@ -430,9 +431,9 @@ prom_render(const struct report *run, const struct prom_info *info,
 	prom_fold(s, n, max_series, &folded);
 	n = prom_merge(s, n);
 
-	v1 = prom_escape_label(info->version != NULL ? info->version : "");
-	v2 = prom_escape_label(info->libpcap_version != NULL ?
-	    info->libpcap_version : "");
+	v1 = prom_escape_label(meta->version != NULL ? meta->version : "");
+	v2 = prom_escape_label(meta->libpcap_version != NULL ?
+	    meta->libpcap_version : "");
 	prom_buf_family(&b, "portclass_build_info", "gauge",
 	    "Always 1; the labels say which portclass and libpcap run.");
 	prom_buf_printf(&b, "portclass_build_info{version=\"%s\","
@@ -509,24 +510,24 @@ prom_render(const struct report *run, const struct prom_info *info,
 	prom_buf_printf(&b, "portclass_files_failed %zu\n",
 	    run->files_failed);
 
-	if (info->has_capture_stats) {
+	if (run->has_capture) {
 		prom_buf_family(&b, "portclass_capture_received_total",
 		    "counter", "Packets the capture received (pcap_stats).");
 		prom_buf_printf(&b, "portclass_capture_received_total %"
-		    PRIu64 "\n", info->cap_received);
+		    PRIu64 "\n", run->capture_total.received);
 		prom_buf_family(&b, "portclass_capture_dropped_total",
 		    "counter", "Packets dropped for lack of buffer space "
 		    "(pcap_stats ps_drop).");
 		prom_buf_printf(&b, "portclass_capture_dropped_total %"
-		    PRIu64 "\n", info->cap_dropped);
+		    PRIu64 "\n", run->capture_total.dropped);
 		prom_buf_family(&b, "portclass_capture_ifdropped_total",
 		    "counter", "Packets dropped by the interface or its "
 		    "driver (pcap_stats ps_ifdrop).");
 		prom_buf_printf(&b, "portclass_capture_ifdropped_total %"
-		    PRIu64 "\n", info->cap_ifdropped);
+		    PRIu64 "\n", run->capture_total.ifdropped);
 	}
 
-	prom_registry(&b, run, info);
+	prom_registry(&b, run, meta);
 
 	for (i = 0; i < n; i++)
 		free(s[i].service);

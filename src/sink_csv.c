@@ -32,6 +32,7 @@ static int	sink_csv_alert(struct sink *, const struct unassigned_alert *);
 const struct sink_ops sink_csv_ops = {
 	.name = "csv",
 	.help = "RFC 4180 CSV with a header line (docs/output.md)",
+	.format = 1,
 	.open = sink_csv_open,
 	.emit = sink_csv_emit,
 	.close = sink_csv_close,

@@ -28,6 +28,7 @@ static int	sink_json_registry(struct sink *, int64_t, unsigned int);
 const struct sink_ops sink_json_ops = {
 	.name = "json",
 	.help = "NDJSON, one object per line (docs/output.md)",
+	.format = 1,
 	.open = sink_json_open,
 	.emit = sink_json_emit,
 	.close = sink_json_close,

@@ -61,6 +61,7 @@ static int		sink_text_flags;	/* sink_text_locale() */
 const struct sink_ops sink_text_ops = {
 	.name = "text",
 	.help = "aligned table sorted by bytes (default)",
+	.format = 1,
 	.open = sink_text_open,
 	.emit = sink_text_emit,
 	.close = sink_text_close,

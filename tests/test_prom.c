@@ -26,13 +26,25 @@ static const struct registry_source sources[2] = {
 	{ "site.services", NULL, 2 },
 };
 
-static const struct prom_info info = {
+static const struct sink_meta meta = {
 	.version = "9.9.9",
 	.libpcap_version = "libpcap version 1.10.3 (with TPACKET_V3)",
 	.registry_sources = sources,
 	.registry_nsources = 2,
 	.registry_entries = 42,
+	.max_series = PROM_DEFAULT_MAX_SERIES,
 };
+
+/* prom_render() of r with m's facts under the bound max_series. */
+static char *
+render(const struct report *r, const struct sink_meta *m, size_t max_series,
+    size_t *lenp)
+{
+	struct sink_meta	bound = *m;
+
+	bound.max_series = max_series;
+	return (prom_render(r, &bound, lenp));
+}
 
 static void
 set_row(struct report_row *row, unsigned int proto, unsigned int port,
@@ -269,7 +281,7 @@ test_render_all(void **state)
 
 	(void)state;
 	make_report(&r, rows);
-	t = prom_render(&r, &info, 500, &len);
+	t = render(&r, &meta, 500, &len);
 	assert_non_null(t);
 	check_syntax(t, len);
 
@@ -354,14 +366,14 @@ test_render_stable(void **state)
 
 	(void)state;
 	make_report(&r, rows);
-	a = prom_render(&r, &info, 500, NULL);
+	a = render(&r, &meta, 500, NULL);
 	/* Same counts in another row order: the same text. */
 	for (i = 0; i < NROWS / 2; i++) {
 		tmp = rows[i];
 		rows[i] = rows[NROWS - 1 - i];
 		rows[NROWS - 1 - i] = tmp;
 	}
-	b = prom_render(&r, &info, 500, NULL);
+	b = render(&r, &meta, 500, NULL);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
@@ -378,7 +390,7 @@ test_fold_max_series(void **state)
 	(void)state;
 	make_report(&r, rows);
 	/* Named: https 9000, http 6000, domain 800, sctp name 100. */
-	t = prom_render(&r, &info, 2, &len);
+	t = render(&r, &meta, 2, &len);
 	samples = check_syntax(t, len);
 	assert_true(samples > 0);
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
@@ -407,7 +419,7 @@ test_fold_max_series(void **state)
 	free(t);
 
 	/* Zero keeps no named series at all. */
-	t = prom_render(&r, &info, 0, &len);
+	t = render(&r, &meta, 0, &len);
 	check_syntax(t, len);
 	assert_null(strstr(t, "service=\"https\""));
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
@@ -447,7 +459,7 @@ test_fold_many(void **state)
 	r.nrows = r.nrows_total = n;
 	r.service.packets = n;
 	r.service.bytes = bytes;
-	t = prom_render(&r, &info, 50, &len);
+	t = render(&r, &meta, 50, &len);
 	for (p = t; (p = strstr(p, "\nportclass_packets_total{")) != NULL;
 	    p++)
 		series++;
@@ -506,7 +518,7 @@ test_status_each(void **state)
 			ua += rows[i].c.bytes;
 	}
 	r.total = r.service;
-	t = prom_render(&r, &info, 500, &len);
+	t = render(&r, &meta, 500, &len);
 	check_syntax(t, len);
 	check_status_sums(t, &r);
 
@@ -543,7 +555,7 @@ test_status_each(void **state)
 	 * Folded named services keep their status: a --map name becomes
 	 * other/local, an IANA name other/assigned.
 	 */
-	t = prom_render(&r, &info, 0, &len);
+	t = render(&r, &meta, 0, &len);
 	check_syntax(t, len);
 	check_status_sums(t, &r);
 	assert_int_equal(value_of(t, "portclass_bytes_total{proto=\"tcp\","
@@ -576,11 +588,11 @@ test_name_collision(void **state)
 	r.nrows = r.nrows_total = 3;
 	r.service.packets = 7;
 	r.service.bytes = 700;
-	a = prom_render(&r, &info, 0, NULL);
+	a = render(&r, &meta, 0, NULL);
 	tmp = rows[0];
 	rows[0] = rows[1];
 	rows[1] = tmp;
-	b = prom_render(&r, &info, 0, NULL);
+	b = render(&r, &meta, 0, NULL);
 	assert_string_equal(a, b);
 	assert_int_equal(value_of(a, "portclass_bytes_total{proto=\"tcp\","
 	    "service=\"unnamed\",status=\"assigned\"}"), 300);
@@ -652,7 +664,7 @@ test_series_bound(void **state)
 	r.service.packets += 9;
 	r.service.bytes += 900;
 
-	t = prom_render(&r, &info, max, &len);
+	t = render(&r, &meta, max, &len);
 	check_syntax(t, len);
 	sum_where(t, "portclass_packets_total", NULL, &series);
 	assert_int_equal(series, PROM_SERIES_BOUND(max));
@@ -684,7 +696,7 @@ test_series_bound(void **state)
 	 * Nothing to fold: both named services, the nameless and the
 	 * ephemeral series of every protocol and status, and the cut.
 	 */
-	t = prom_render(&r, &info, 500, &len);
+	t = render(&r, &meta, 500, &len);
 	check_syntax(t, len);
 	sum_where(t, "portclass_packets_total", NULL, &series);
 	assert_int_equal(series, 4 * PC_PROTO_COUNT * PROM_NSTATUS + 1);
@@ -699,7 +711,7 @@ test_top_cut_and_capture(void **state)
 {
 	struct report		r;
 	struct report_row	rows[NROWS];
-	struct prom_info	ci = info;
+	struct sink_meta	cm = meta;
 	struct registry_source	src[2];
 	char			*t;
 	size_t			 len;
@@ -708,15 +720,15 @@ test_top_cut_and_capture(void **state)
 	make_report(&r, rows);
 	r.nrows = 2;		/* --top 2: https and http:80 left */
 	r.registry_reloads = 3;
-	ci.has_capture_stats = 1;
-	ci.cap_received = 1000;
-	ci.cap_dropped = 7;
-	ci.cap_ifdropped = 3;
+	/* Live: the counts since the captures opened, not this span's. */
+	r.has_capture = 1;
+	r.capture_total = (struct report_capture){ 1000, 7, 3 };
+	r.capture = (struct report_capture){ 10, 1, 1 };
 	src[0] = (struct registry_source){ "embedded IANA CSV", "2026-04-09",
 	    12000 };
 	src[1] = (struct registry_source){ "legacy.txt", "2026-02-30", 9 };
-	ci.registry_sources = src;
-	t = prom_render(&r, &ci, 500, &len);
+	cm.registry_sources = src;
+	t = render(&r, &cm, 500, &len);
 	check_syntax(t, len);
 	/* The newest date of any source, not the top one's. */
 	assert_int_equal(value_of(t, "portclass_registry_date_seconds"),
@@ -725,7 +737,7 @@ test_top_cut_and_capture(void **state)
 	free(t);
 
 	src[0].date = NULL;
-	t = prom_render(&r, &ci, 500, &len);
+	t = render(&r, &cm, 500, &len);
 	check_syntax(t, len);
 	assert_int_equal(value_of(t, "portclass_packets_total{proto=\"other\","
 	    "service=\"other\",status=\"other\"}"), 34 - 17);
@@ -744,7 +756,7 @@ test_top_cut_and_capture(void **state)
 	/* An empty report is still a valid exposition. */
 	memset(&r, 0, sizeof(r));
 	src[1].date = NULL;
-	t = prom_render(&r, &ci, 500, &len);
+	t = render(&r, &cm, 500, &len);
 	check_syntax(t, len);
 	assert_int_equal(value_of(t, "portclass_read_packets_total"), 0);
 	assert_non_null(strstr(t, "date=\"\"} 1\n"));

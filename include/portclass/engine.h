@@ -12,7 +12,8 @@
  * the same reports.  Wall time (the default live) cuts them when the
  * caller's loop says the time has come (engine_tick), so reports come on
  * time on a quiet link too.  Every report goes out through one function,
- * engine.c's engine_emit().
+ * engine.c's engine_render(): to each sink's emit operation, or, for the
+ * run so far, to its snapshot operation (sink.h).
  */
 #ifndef PORTCLASS_ENGINE_H
 #define PORTCLASS_ENGINE_H
@@ -82,18 +83,16 @@ struct engine_config {
 	uint64_t		 seed;
 	int64_t			 interval;	/* seconds; 0: run report only */
 	size_t			 top;		/* rows per report; 0: all */
-	struct sink		*sinks;		/* opened by the caller */
+	/*
+	 * Opened by the caller.  Every report goes to their emit operation,
+	 * the run so far to their snapshot operation (sink.h), alerts and
+	 * reloads to theirs.
+	 */
+	struct sink		*sinks;
 	size_t			 nsinks;
 	enum engine_clock	 clock;
 	engine_capstats_cb	*capstats;	/* NULL: no capture statistics */
 	void			*capstats_ctx;
-	/*
-	 * Called with the run so far (every row, no --top cut) at the start,
-	 * after each interval cut and at the end: the snapshot that the
-	 * Prometheus endpoint serves.  NULL: nobody wants it.
-	 */
-	void			(*publish)(void *ctx, const struct report *);
-	void			*publish_ctx;
 	/*
 	 * Track traffic on unassigned and reserved ports (unassigned.h) for
 	 * the run report (--unassigned, --fail-on-unassigned), at most
@@ -154,8 +153,8 @@ void		 engine_set_registry(struct engine *, const struct registry *);
  * A SIGHUP reload put a new registry in place at now (wall clock, Unix
  * seconds), after engine_set_registry() and after the sinks' meta was
  * updated: every sink with a registry operation says so at once, the
- * run reports from now on carry the count and the time, and the
- * Prometheus snapshot is renewed with the new registry.
+ * run reports from now on carry the count and the time, and the sinks
+ * with a snapshot operation get the run so far under the new registry.
  */
 void		 engine_registry_reloaded(struct engine *, int64_t now);
 

@@ -2,10 +2,11 @@
  * metrics.h - the /metrics HTTP endpoint for Prometheus, on libmicrohttpd.
  *
  * The server runs in its own thread and serves only texts that were
- * rendered and published beforehand (prom_render, then metrics_publish).
- * A scrape takes a reference to the current text under a mutex held for a
- * pointer copy and a counter increment, then sends it unlocked: serving
- * never waits on the capture and the capture never waits on a slow client.
+ * rendered and published beforehand (by the prometheus sink, sink_prom.c:
+ * prom_render, then metrics_publish).  A scrape takes a reference to the
+ * current text under a mutex held for a pointer copy and a counter
+ * increment, then sends it unlocked: serving never waits on the capture
+ * and the capture never waits on a slow client.
  */
 #ifndef PORTCLASS_METRICS_H
 #define PORTCLASS_METRICS_H

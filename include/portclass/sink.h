@@ -1,9 +1,13 @@
 /*
- * sink.h - output formats behind one small table of operations.
+ * sink.h - the outputs, each behind one small table of operations.
  *
- * Each sink renders struct reports to a stdio stream.  ADD NEW SINKS to the
- * table in sink.c.  Escaping is one tested function per format (json_escape
- * in sink_json.c), never ad hoc.
+ * A sink renders finished reports (report.h) and alerts: everything it
+ * says is in what it is handed, or in its meta, so no sink looks anything
+ * up.  The -F formats (text, json, csv) write every report to a stdio
+ * stream; the prometheus sink (--listen) serves the run so far on
+ * /metrics.  ADD NEW SINKS to the table in sink.c.  Escaping is one
+ * tested function per format (json_write_string below, sink_csv_field,
+ * prom_escape_label), never ad hoc.
  */
 #ifndef PORTCLASS_SINK_H
 #define PORTCLASS_SINK_H
@@ -12,54 +16,80 @@
 
 #include "portclass/report.h"
 
+struct metrics_server;
+
 /*
- * What the sinks may say about the run besides the counts.  The registry
- * fields describe the registry in use: a SIGHUP reload replaces them
- * (run.c) before the sinks' registry operation is called.
+ * What the sinks may say about the run besides the counts, and how they
+ * say it.  The registry fields describe the registry in use: a SIGHUP
+ * reload replaces them (run.c) before the sinks' registry operation is
+ * called.
  */
 struct sink_meta {
 	const char			*version;
+	const char			*libpcap_version; /* capture_lib_version() */
 	const struct registry_source	*registry_sources; /* load order */
 	size_t				 registry_nsources;
 	size_t				 registry_entries;
 	int				 explain;	/* --explain: show reasons */
+	size_t				 max_series;	/* --max-series (prom.h) */
 };
 
 struct sink {
 	const struct sink_ops	*ops;
-	FILE			*fp;
+	FILE			*fp;		/* a -F format's stream */
 	const struct sink_meta	*meta;
-	void			*priv;
+	void			*priv;		/* the sink's own, from open */
+	/* The prometheus sink's /metrics server (metrics.h); borrowed. */
+	struct metrics_server	*srv;
 };
 
+/*
+ * Every operation may be NULL: the sink has nothing to do then.  Those
+ * that write return -1 when the output failed (the engine then reports a
+ * failure at the end, and the capture loop stops).
+ */
 struct sink_ops {
 	const char	*name;
 	const char	*help;
+	/* 1: a -F format, which renders every report to its stream fp. */
+	int		 format;
 	/* Called once before the first report (e.g. a header record). */
 	int		(*open)(struct sink *);
-	/* Render one report; -1 if the stream failed. */
+	/* Render one report: an interval, the run, or the run so far. */
 	int		(*emit)(struct sink *, const struct report *);
 	void		(*close)(struct sink *);
 	/*
 	 * --alert unassigned: the first packet on a new unassigned port
-	 * (unassigned.h).  NULL: the engine writes one line to standard
-	 * error instead.  -1 if the stream failed.
+	 * (unassigned.h), with the use reports show for the port.  JSON
+	 * writes a record in its stream; text and CSV write a line to
+	 * standard error (sink_alert_line); a sink without it (prometheus)
+	 * is not told.
 	 */
 	int		(*alert)(struct sink *, const struct unassigned_alert *);
 	/*
 	 * The registry was reloaded (SIGHUP) at when (wall clock, Unix
 	 * seconds), the reloads-th time in this run; s->meta describes the
-	 * new one.  NULL: the sink says nothing (the reload is logged on
-	 * standard error anyway).  -1 if the stream failed.
+	 * new one.  Without it the sink says nothing at that point (the
+	 * reload is logged on standard error anyway).
 	 */
 	int		(*registry)(struct sink *, int64_t when,
 			    unsigned int reloads);
+	/*
+	 * The run so far, every row (no --top cut), never marked partial:
+	 * at the start (all zero), after each interval cut, after a
+	 * registry reload and at the end.  What the prometheus sink serves;
+	 * the -F formats leave it NULL.
+	 */
+	int		(*snapshot)(struct sink *, const struct report *);
 };
 
-/* The sink called name ("text", "json"), or NULL. */
+/* The sink called name ("text", "json", "csv", "prometheus"), or NULL. */
 const struct sink_ops	*sink_find(const char *name);
 
-/* "text, json": for --help and error messages. */
+/* The -F format called name: sink_find's sink if it is one, else NULL. */
+const struct sink_ops	*sink_format(const char *name);
+
+/* The -F formats in table order, "text, json, csv": for --help and errors. */
 const char		*sink_names(void);
 
 /*
