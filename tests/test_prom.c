@@ -17,6 +17,7 @@
 
 #include "portclass/prom.h"
 #include "portclass/report.h"
+#include "prom_fixture.h"
 
 #define NROWS	8
 
@@ -163,21 +164,6 @@ check_syntax(const char *text, size_t len)
 	regfree(&help);
 	regfree(&type);
 	return (samples);
-}
-
-/* The value of the sample whose text before the space is key, or -1. */
-static int64_t
-value_of(const char *text, const char *key)
-{
-	const char	*p = text;
-	size_t		 n = strlen(key);
-
-	while ((p = strstr(p, key)) != NULL) {
-		if ((p == text || p[-1] == '\n') && p[n] == ' ')
-			return ((int64_t)strtoull(p + n + 1, NULL, 10));
-		p += n;
-	}
-	return (-1);
 }
 
 /*

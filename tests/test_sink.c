@@ -1,7 +1,9 @@
 /*
  * test_sink.c - the output writers: JSON escaping, the NDJSON records and
  * their fixed names, text from data files on a terminal (UTF-8, controls,
- * bad bytes, columns), the text table, human byte units.
+ * bad bytes, columns), the text table, the --unassigned section and
+ * records and the alerts with the uses they carry, human byte units, and
+ * the table of sinks.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -301,13 +303,8 @@ render_reload(const char *name, const struct sink_meta *m, int64_t when,
 	char		*buf = NULL;
 	size_t		 len = 0;
 
-	s.ops = sink_find(name);
-	assert_non_null(s.ops);
+	fixture_sink(&s, name, m, &buf, &len);
 	assert_non_null(s.ops->registry);
-	s.fp = open_memstream(&buf, &len);
-	assert_non_null(s.fp);
-	s.meta = m;
-	s.priv = NULL;
 	assert_int_equal(s.ops->registry(&s, when, reloads), 0);
 	fclose(s.fp);
 	return (buf);
@@ -389,14 +386,144 @@ test_human_bytes(void **state)
 	assert_string_equal(buf, "16.0 EiB");
 }
 
+/*
+ * The text section and the NDJSON records of --unassigned: each port with
+ * the use its record carries, none for the record without one (whatever
+ * the table knows of 25565/tcp), the --top cut and the totals.
+ */
+static void
+test_unassigned_records(void **state)
+{
+	struct report		r;
+	struct report_row	rows[3];
+	struct unassigned_port	ports[2];
+	char			*out;
+
+	(void)state;
+	fixture_report(&r, rows);
+	fixture_unassigned(&r, ports);
+	out = fixture_render("text", &meta, &r, 0);
+	assert_non_null(strstr(out, "\nunassigned and reserved ports: "
+	    "3 tracked, 4 evicted, 6 alerts suppressed\n"
+	    "PORT         STATUS          PACKETS       BYTES  PEERS  "
+	    "FIRST SEEN (UTC)     LAST SEEN (UTC)\n"
+	    "10013/udp    unassigned            5       700 B     2   "
+	    "2026-01-01 00:00:00  2026-01-01 00:00:59\n"
+	    "    unassigned (unofficial 10012-10014: made-up \"range\" use)\n"
+	    "    e.g. 192.0.2.1 port 50000 -> 198.51.100.7 port 10013\n"
+	    "25565/tcp    unassigned            1        60 B    64+  "
+	    "2026-01-01 00:00:30  2026-01-01 00:00:30\n"
+	    "    e.g. 2001:db8::1 port 40000 -> 2001:db8::2 port 25565\n"
+	    "(1 more ports not shown; see --top)\n"));
+	assert_null(strstr(out, "Minecraft"));
+	free(out);
+
+	out = fixture_render("json", &meta, &r, 0);
+	assert_non_null(strstr(out, "\n{\"type\":\"unassigned\","
+	    "\"scope\":\"run\",\"proto\":\"udp\",\"port\":10013,"
+	    "\"status\":\"unassigned\",\"packets\":5,\"bytes\":700,"
+	    "\"first_seen\":1767225600,\"last_seen\":1767225659,"
+	    "\"peers\":2,\"peers_capped\":false,\"examples\":["
+	    "{\"client\":\"192.0.2.1\",\"client_port\":50000,"
+	    "\"server\":\"198.51.100.7\",\"server_port\":10013}],"
+	    "\"unofficial\":\"made-up \\\"range\\\" use\","
+	    "\"unofficial_lo\":10012,\"unofficial_hi\":10014}\n"
+	    "{\"type\":\"unassigned\",\"scope\":\"run\",\"proto\":\"tcp\","
+	    "\"port\":25565,\"status\":\"unassigned\",\"packets\":1,"
+	    "\"bytes\":60,\"first_seen\":1767225630,"
+	    "\"last_seen\":1767225630,\"peers\":64,\"peers_capped\":true,"
+	    "\"examples\":[{\"client\":\"2001:db8::1\",\"client_port\":40000,"
+	    "\"server\":\"2001:db8::2\",\"server_port\":25565}]}\n"
+	    "{\"type\":\"totals\","));
+	assert_non_null(strstr(out, ",\"unassigned_ports\":3,"
+	    "\"unassigned_evicted\":4,\"alerts_suppressed\":6}\n"));
+	free(out);
+}
+
+/*
+ * An alert: an NDJSON record in the stream, a line on standard error in
+ * text, each with the use the alert carries and no other.
+ */
+static void
+test_alerts(void **state)
+{
+	static const char	line[] = "portclass: alert: traffic on "
+	    "unassigned port 10013/udp at 2026-01-01 00:00:00 UTC: "
+	    "192.0.2.1 port 50000 -> 198.51.100.7 port 10013 (unofficial "
+	    "10012-10014: made-up \"range\" use) (6 alerts suppressed so "
+	    "far)\n";
+	struct unassigned_alert	al;
+	char			*out, *err;
+
+	(void)state;
+	fixture_alert(&al);
+	out = fixture_render_alert("json", &meta, &al, &err);
+	assert_string_equal(out, "{\"type\":\"alert\",\"alert\":"
+	    "\"unassigned\",\"time\":1767225600.250000,\"proto\":\"udp\","
+	    "\"port\":10013,\"status\":\"unassigned\",\"client\":"
+	    "\"192.0.2.1\",\"client_port\":50000,\"server\":"
+	    "\"198.51.100.7\",\"server_port\":10013,\"suppressed\":6,"
+	    "\"unofficial\":\"made-up \\\"range\\\" use\","
+	    "\"unofficial_lo\":10012,\"unofficial_hi\":10014}\n");
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+
+	out = fixture_render_alert("text", &meta, &al, &err);
+	assert_string_equal(out, "");
+	assert_string_equal(err, line);
+	free(out);
+	free(err);
+
+	/* No use in the alert: none shown, whatever the table knows. */
+	al.proto = PC_PROTO_TCP;
+	al.port = al.ep.server_port = FIXTURE_BARE_PORT;
+	al.suppressed = 0;
+	al.unofficial = NULL;
+	out = fixture_render_alert("json", &meta, &al, &err);
+	assert_non_null(strstr(out, "\"server_port\":25565,"
+	    "\"suppressed\":0}\n"));
+	free(out);
+	free(err);
+	out = fixture_render_alert("text", &meta, &al, &err);
+	assert_non_null(strstr(err, " -> 198.51.100.7 port 25565\n"));
+	free(out);
+	free(err);
+}
+
+/*
+ * The table: every sink by name; the -F formats, which sink_names lists
+ * in table order, and the prometheus sink, which is none.
+ */
 static void
 test_sink_find(void **state)
 {
+	static const char *const formats[] = { "text", "json", "csv" };
+	const char	*names = sink_names(), *p = names;
+	size_t		 i;
+
 	(void)state;
-	assert_non_null(sink_find("text"));
-	assert_non_null(sink_find("json"));
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		assert_non_null(sink_find(formats[i]));
+		assert_ptr_equal(sink_format(formats[i]),
+		    sink_find(formats[i]));
+		assert_true(sink_find(formats[i])->format);
+		assert_non_null(sink_find(formats[i])->emit);
+		/* Listed, in this order, each name once, as a whole word. */
+		assert_non_null(p = strstr(p, formats[i]));
+		assert_true(p == names || strncmp(p - 2, ", ", 2) == 0);
+		p += strlen(formats[i]);
+		assert_true(*p == '\0' || *p == ',');
+	}
+	assert_int_equal(*p, '\0');
+	assert_non_null(sink_find("prometheus"));
+	assert_null(sink_format("prometheus"));
+	assert_null(strstr(names, "prometheus"));
 	assert_null(sink_find("xml"));
+	assert_null(sink_format("xml"));
 	assert_null(sink_find(""));
+	/* The same text every time: made once. */
+	assert_ptr_equal(sink_names(), names);
 }
 
 int
@@ -410,6 +537,8 @@ main(void)
 		cmocka_unit_test(test_text_clip),
 		cmocka_unit_test(test_text_table_utf8),
 		cmocka_unit_test(test_registry_sources),
+		cmocka_unit_test(test_unassigned_records),
+		cmocka_unit_test(test_alerts),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_sink_find),
 	};

@@ -2,7 +2,8 @@
  * test_sink_csv.c - the CSV sink: header, one record per service row
  * with its unofficial use and range, counter and totals records, RFC 4180
  * quoting read back by an independent parser, UTF-8 passed as it is, CRLF,
- * and a stream that cannot be written.
+ * a stream that cannot be written, and no record for what CSV has no
+ * columns for (the --unassigned listing, alerts).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -207,12 +208,47 @@ test_csv_write_error(void **state)
 	fclose(s.fp);
 }
 
+/*
+ * The --unassigned listing has no CSV record: the report renders the same
+ * without it.  An alert is the text line on standard error, nothing in
+ * the stream.
+ */
+static void
+test_csv_unassigned_alert(void **state)
+{
+	struct report		 r;
+	struct report_row	 rows[3];
+	struct unassigned_port	 ports[2];
+	struct unassigned_alert	 al;
+	char			*plain, *listed, *out, *err, *text, *terr;
+
+	(void)state;
+	fixture_report(&r, rows);
+	plain = fixture_render("csv", &meta, &r, 1);
+	fixture_unassigned(&r, ports);
+	listed = fixture_render("csv", &meta, &r, 1);
+	assert_string_equal(listed, plain);
+	free(plain);
+	free(listed);
+
+	fixture_alert(&al);
+	out = fixture_render_alert("csv", &meta, &al, &err);
+	text = fixture_render_alert("text", &meta, &al, &terr);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(err, "(unofficial 10012-10014: made-up "));
+	assert_string_equal(err, terr);
+	free(out);
+	free(err);
+	free(text);
+	free(terr);
+}
+
 static void
 test_csv_listed(void **state)
 {
 	(void)state;
-	assert_non_null(sink_find("csv"));
-	assert_string_equal(sink_find("csv")->name, "csv");
+	assert_non_null(sink_format("csv"));
+	assert_string_equal(sink_format("csv")->name, "csv");
 	assert_non_null(strstr(sink_names(), "csv"));
 }
 
@@ -223,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_csv_records),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_csv_write_error),
+		cmocka_unit_test(test_csv_unassigned_alert),
 		cmocka_unit_test(test_csv_listed),
 	};
 
