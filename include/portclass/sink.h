@@ -26,12 +26,12 @@ struct metrics_server;
  */
 struct sink_meta {
 	const char			*version;
-	const char			*libpcap_version; /* capture_lib_version() */
+	const char			*libpcap_version; /* capture.h */
 	const struct registry_source	*registry_sources; /* load order */
 	size_t				 registry_nsources;
 	size_t				 registry_entries;
 	int				 explain;	/* --explain: show reasons */
-	size_t				 max_series;	/* --max-series (prom.h) */
+	size_t				 max_series;	/* --max-series */
 };
 
 struct sink {
