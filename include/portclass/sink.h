@@ -55,7 +55,7 @@ struct sink_ops {
 	int		 format;
 	/* Called once before the first report (e.g. a header record). */
 	int		(*open)(struct sink *);
-	/* Render one report: an interval, the run, or the run so far. */
+	/* One report: an interval, the run, or the run so far (SIGUSR1). */
 	int		(*emit)(struct sink *, const struct report *);
 	void		(*close)(struct sink *);
 	/*
